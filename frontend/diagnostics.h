@@ -1,0 +1,64 @@
+#pragma once
+// Diagnostics about query text: kind, position, message and an optional
+// "did you mean" suggestion, rendered as
+//
+//   idle.ovsq:1:31: error: unknown enum constant 'FDR_FLOW_IDEL'; did you mean 'FDR_FLOW_IDLE'?
+//   on flow_result where reason == FDR_FLOW_IDEL print ufid
+//                                 ^~~~~~~~~~~~~
+//
+// Every kind is listed once in diagnostic_kinds.def.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "frontend/source.h"
+
+namespace ovsq::frontend {
+
+enum class DiagnosticKind {
+#define DIAGNOSTIC(Kind, Format) Kind,
+#include "frontend/diagnostic_kinds.def"
+#undef DIAGNOSTIC
+};
+
+const char* diagnostic_name(DiagnosticKind kind);  // "UnknownProbe"
+
+struct Diagnostic {
+  DiagnosticKind kind;
+  SourceLoc loc;
+  std::string message;     // formatted from the kind's format
+  std::string suggestion;  // nearest valid name, or empty
+};
+
+// The valid name nearest to `wrong` by edit distance, if it is near enough
+// to be a likely typo (distance <= max(1, len/3)); empty otherwise.
+std::string nearest_name(std::string_view wrong,
+                         const std::vector<std::string>& candidates);
+
+class Diagnostics {
+ public:
+  explicit Diagnostics(const Source& source) : source_(source) {}
+
+  // Records an error.  `args` fill the kind's {0}, {1}, ... in order.
+  Diagnostic& error(DiagnosticKind kind, SourceLoc loc,
+                    std::vector<std::string> args = {});
+  // Records an error with a suggestion from `candidates` for `wrong`.
+  Diagnostic& error_with_suggestion(DiagnosticKind kind, SourceLoc loc,
+                                    std::vector<std::string> args,
+                                    std::string_view wrong,
+                                    const std::vector<std::string>& candidates);
+
+  bool has_errors() const { return !list_.empty(); }
+  const std::vector<Diagnostic>& list() const { return list_; }
+  const Source& source() const { return source_; }
+
+  // All diagnostics rendered as in the header comment, one after another.
+  std::string render() const;
+  std::string render(const Diagnostic& d) const;
+
+ private:
+  const Source& source_;
+  std::vector<Diagnostic> list_;
+};
+
+}  // namespace ovsq::frontend

@@ -1,0 +1,52 @@
+#pragma once
+// DWARF types of a traced binary, read with elfutils libdw (which handles
+// DW_TAG_atomic_type, unlike Debian 12's pahole).
+//
+// The debug info is looked for, in order: the file named by --debug-file;
+// the binary itself; <dir>/.build-id/xx/rest.debug under each debug
+// directory (default /usr/lib/debug); the binary's .gnu_debuglink next to
+// it and under the debug directories.  Lookups are lazy: opening indexes
+// the names of top-level types only, and a type is converted to the
+// probes::Type model the first time it is asked for, then cached.
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "probes/types.h"
+
+namespace ovsq::probes {
+
+struct DebugInfoOptions {
+  std::string debug_file;              // --debug-file; empty = search
+  std::vector<std::string> debug_dirs = {"/usr/lib/debug"};  // --debug-dir
+};
+
+class DebugInfo {
+ public:
+  // Throws UserError naming the binary and every place searched when no
+  // DWARF is found ("no debug info for /usr/sbin/ovs-vswitchd: looked in
+  // ...; install the -dbg package or pass --debug-file").
+  static std::unique_ptr<DebugInfo> open(const std::string& binary,
+                                         const DebugInfoOptions& options);
+  virtual ~DebugInfo() = default;
+
+  // The file the DWARF was read from.
+  virtual const std::string& source() const = 0;
+
+  // Looks a type up by its C spelling: "struct udpif_key",
+  // "union ovs_u128" or the typedef "ovs_u128", "enum reval_result",
+  // "uint16_t", "size_t", "unsigned int", "char", and any of these followed
+  // by '*'s ("struct udpif_key *", "const char *").  Returns nullptr when
+  // the binary's DWARF has no such type.
+  virtual TypeRef find_type(std::string_view c_spelling) = 0;
+
+  // Every enumerator of every named enum type, to bind bare names such as
+  // FDR_FLOW_IDLE.  Returns the enum type that holds `name`, or nullptr.
+  virtual TypeRef find_enumerator(std::string_view name) = 0;
+  // All enumerator names, for "did you mean".
+  virtual std::vector<std::string> enumerator_names() = 0;
+};
+
+}  // namespace ovsq::probes

@@ -1,0 +1,32 @@
+#pragma once
+// Loads a BpfProgramSet into the kernel, attaches every uprobe, prints the
+// events as they arrive and detaches cleanly.
+#include <sys/types.h>
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "runtime/bpf_program.h"
+
+namespace ovsq::runtime {
+
+struct RunOptions {
+  // Processes to trace.  Empty: every process running the binary (a
+  // uprobe with pid -1), now and later.
+  std::vector<pid_t> pids;
+  bool quiet = false;  // no "Attached ..." line on stderr
+};
+
+// Runs until Ctrl-C/SIGINT, SIGTERM, or every traced process has exited.
+// Prints a header, then one aligned row per event to `out`; status lines
+// ("Attached 2 probes at 3 locations in PID 1234; Ctrl-C to stop.", lost
+// event counts, "PID 1234 exited") go to `err`.  Returns the process exit
+// status: 0 after a signal, 0 when the traced processes exited, and on
+// failure throws UserError with a one-line reason (never a raw verifier
+// log: that is summarised, and written in full only with OVSQ_VERIFIER_LOG
+// set to a file path).  Nothing stays attached when it returns or throws.
+int run(const BpfProgramSet& programs, const RunOptions& options,
+        std::ostream& out, std::ostream& err);
+
+}  // namespace ovsq::runtime

@@ -1,0 +1,19 @@
+#!/bin/sh
+# Installs everything ovsq needs to build and test, from Debian 12's own
+# packages only. Safe to run again: apt-get skips what is already there.
+set -eu
+PKGS="meson ninja-build pkg-config cmake g++ gcc
+      llvm-19-dev libbpf-dev libelf-dev libdw-dev zlib1g-dev libzstd-dev
+      tao-pegtl-dev libboost-program-options-dev
+      libgtest-dev systemtap-sdt-dev binutils elfutils procps"
+missing=""
+for p in $PKGS; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
+    || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # shellcheck disable=SC2086
+  apt-get install -y -qq --no-install-recommends $missing
+fi
