@@ -1,1 +1,180 @@
-int main(void) { return 0; }
+// ovsq's driver: text -> AST -> typed AST -> LLVM module -> BPF object ->
+// attached program -> events -> output, stopping early for --emit or
+// --list.  Each stage lives in its own directory; this file only strings
+// them together.
+#include <unistd.h>
+
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "codegen/codegen.h"
+#include "driver/options.h"
+#include "frontend/parser.h"
+#include "frontend/sema.h"
+#include "probes/catalog.h"
+#include "probes/debug_info.h"
+#include "probes/usdt_notes.h"
+#include "runtime/process.h"
+#include "runtime/runner.h"
+#include "support/error.h"
+
+namespace ovsq::driver {
+namespace {
+
+constexpr int kExitQueryError = 1;
+
+frontend::Source load_query(const Options& options) {
+  if (options.query_file.empty()) return {"<command-line>", options.query_text};
+  std::ifstream in(options.query_file);
+  if (!in) throw_errno("cannot read " + options.query_file, errno);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return {options.query_file, text.str()};
+}
+
+// Which executable to read and which processes to trace.
+struct Target {
+  std::string binary;
+  std::vector<pid_t> pids;  // empty: every process running `binary`
+};
+
+Target resolve_target(const Options& options) {
+  Target target;
+  if (options.pid) {
+    target.pids.push_back(*options.pid);
+    target.binary = options.binary.empty()
+                        ? runtime::executable_of(*options.pid)
+                        : options.binary;
+  } else if (!options.binary.empty()) {
+    target.binary = options.binary;
+  } else {
+    pid_t pid = runtime::find_single_vswitchd();
+    target.pids.push_back(pid);
+    target.binary = runtime::executable_of(pid);
+  }
+  if (access(target.binary.c_str(), R_OK) != 0)
+    throw_errno("cannot read " + target.binary, errno);
+  return target;
+}
+
+void write_output(const Options& options, const std::string& bytes) {
+  if (options.output.empty() || options.output == "-") {
+    std::cout.write(bytes.data(), std::streamsize(bytes.size()));
+    std::cout.flush();
+    return;
+  }
+  std::ofstream out(options.output, std::ios::binary);
+  out.write(bytes.data(), std::streamsize(bytes.size()));
+  if (!out) throw_errno("cannot write " + options.output, errno);
+}
+
+int list_probes(const std::string& binary) {
+  probes::UsdtNotes notes = probes::read_usdt_notes(binary);
+  if (notes.probes.empty()) {
+    std::cerr << "ovsq: " << binary << " has no USDT probes\n";
+    return kExitQueryError;
+  }
+  for (const probes::UsdtProbe& probe : notes.probes) {
+    const probes::CatalogProbe* known =
+        probes::find_catalog_probe(probe.full_name());
+    std::cout << probe.full_name();
+    if (known) std::cout << "  (ovsq: " << known->short_name << ")";
+    else std::cout << "  (not in ovsq's catalog)";
+    std::cout << "\n";
+    for (const probes::UsdtLocation& location : probe.locations) {
+      char address[32];
+      std::snprintf(address, sizeof address, "0x%llx",
+                    static_cast<unsigned long long>(location.pc));
+      std::cout << "    " << address;
+      if (location.semaphore) std::cout << "  semaphore";
+      std::cout << "  " << (location.arg_specs.empty() ? "(no arguments)"
+                                                       : location.arg_specs)
+                << "\n";
+    }
+  }
+  return 0;
+}
+
+int run(const Options& options) {
+  frontend::Source source = load_query(options);
+  frontend::Diagnostics diagnostics(source);
+  frontend::Program program = frontend::parse(source, diagnostics);
+  if (diagnostics.has_errors()) {
+    std::cerr << diagnostics.render();
+    return kExitQueryError;
+  }
+  if (options.emit == Emit::Ast && options.binary.empty() && !options.pid) {
+    write_output(options, frontend::dump(program));  // untyped: no binary
+    return 0;
+  }
+
+  Target target = resolve_target(options);
+  probes::UsdtNotes notes = probes::read_usdt_notes(target.binary);
+  probes::DebugInfoOptions debug_options;
+  debug_options.debug_file = options.debug_file;
+  if (!options.debug_dirs.empty()) debug_options.debug_dirs = options.debug_dirs;
+  std::unique_ptr<probes::DebugInfo> debug_info =
+      probes::DebugInfo::open(target.binary, debug_options);
+
+  frontend::Sema sema(notes, *debug_info, diagnostics);
+  if (!sema.check(program)) {
+    std::cerr << diagnostics.render();
+    return kExitQueryError;
+  }
+  if (options.emit == Emit::Ast) {
+    write_output(options, frontend::dump(program));
+    return 0;
+  }
+
+  codegen::LoweredProgram lowered = codegen::lower(program, {});
+  auto emit = [&](codegen::OutputKind kind) {
+    std::vector<uint8_t> bytes = lowered.module->emit(kind);
+    return std::string(bytes.begin(), bytes.end());
+  };
+  switch (options.emit) {
+    case Emit::Ir: write_output(options, emit(codegen::OutputKind::IR)); return 0;
+    case Emit::Asm: write_output(options, emit(codegen::OutputKind::Assembly)); return 0;
+    case Emit::Obj: write_output(options, emit(codegen::OutputKind::Object)); return 0;
+    default: break;
+  }
+
+  runtime::BpfProgramSet programs;
+  programs.object = lowered.module->emit(codegen::OutputKind::Object);
+  programs.binary = target.binary;
+  programs.attach_points = std::move(lowered.attach_points);
+  programs.layouts = std::move(lowered.layouts);
+  programs.ringbuf_bytes = lowered.ringbuf_bytes;
+  runtime::RunOptions run_options;
+  run_options.pids = target.pids;
+  run_options.quiet = options.quiet;
+  return runtime::run(programs, run_options, std::cout, std::cerr);
+}
+
+}  // namespace
+}  // namespace ovsq::driver
+
+int main(int argc, char** argv) {
+  using namespace ovsq::driver;
+  int exit_code = 0;
+  std::optional<Options> options = parse_options(argc, argv, exit_code);
+  if (!options) return exit_code;
+  try {
+    if (options->list && options->query_text.empty() && options->query_file.empty()) {
+      Options o = *options;
+      if (o.binary.empty()) {
+        pid_t pid = o.pid ? *o.pid : ovsq::runtime::find_single_vswitchd();
+        o.binary = ovsq::runtime::executable_of(pid);
+      }
+      return list_probes(o.binary);
+    }
+    return run(*options);
+  } catch (const ovsq::UserError& e) {
+    std::cerr << "ovsq: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "ovsq: internal error: " << e.what() << "\n";
+    return 70;
+  }
+}

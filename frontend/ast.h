@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "frontend/source.h"
+#include "probes/catalog.h"
 #include "probes/types.h"
 
 namespace ovsq::frontend {
@@ -98,22 +99,31 @@ struct ValueType {
   }
 };
 
+// Where one probe of a clause finds a field: its argument, and for a
+// derived field (ufid) the member of the struct that argument points to.
+struct FieldSource {
+  int arg_index = -1;
+  bool derived = false;
+  uint64_t member_offset = 0;      // derived: offset of the member
+  bool member_is_pointer = false;  // derived: the member points to the value
+};
+
 // What a name or member access reads, as sema resolved it.
 struct Binding {
   enum class Kind {
     None,
-    ProbeArg,      // arg_index: the probe's argument (register/memory/const)
-    DerivedUfid,   // via_arg: ukey (inline ufid) or put (pointer to ufid)
+    ProbeArg,      // per_probe[i].arg_index: argument of the clause's probe i
+    DerivedUfid,   // per_probe[i]: ukey->ufid (inline) or *put->ufid
     EnumConstant,  // constant
     Member,        // MemberAccess: field at `offset` of the base
   };
   Kind kind = Kind::None;
-  int arg_index = -1;
   int64_t constant = 0;
   uint64_t offset = 0;
-  // DerivedUfid: offset of the ufid in the struct behind argument
-  // arg_index, and whether that field is a pointer to the ufid.
-  bool ufid_behind_pointer = false;
+  // ProbeArg and DerivedUfid: one entry per probe of the clause, in the
+  // order of Clause::probes (the same name can sit at different argument
+  // positions, or behind a pointer in one probe and inline in another).
+  std::vector<FieldSource> per_probe;
 };
 
 struct Expr {
@@ -145,6 +155,9 @@ using Stmt = std::variant<PrintStmt>;
 struct ProbeRef {
   std::string name;  // as written: "flow_result" or "revalidate:flow_result"
   SourceLoc loc;
+  // sema: the catalog entry and the binary's note for this probe
+  const probes::CatalogProbe* catalog = nullptr;
+  const probes::UsdtProbe* usdt = nullptr;
 };
 
 struct Clause {

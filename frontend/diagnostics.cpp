@@ -1,1 +1,150 @@
-// placeholder: being written
+#include "frontend/diagnostics.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace ovsq::frontend {
+
+namespace {
+
+struct KindInfo {
+  const char* name;
+  const char* format;
+};
+
+constexpr KindInfo kKinds[] = {
+#define DIAGNOSTIC(Kind, Format) {#Kind, Format},
+#include "frontend/diagnostic_kinds.def"
+#undef DIAGNOSTIC
+};
+
+const KindInfo& info(DiagnosticKind kind) {
+  return kKinds[static_cast<size_t>(kind)];
+}
+
+// Fills {0}, {1}, ... in `format` from `args`; a placeholder without an
+// argument is left as written.
+std::string format_message(std::string_view format,
+                           const std::vector<std::string>& args) {
+  std::string out;
+  for (size_t i = 0; i < format.size(); ++i) {
+    if (format[i] == '{') {
+      size_t close = format.find('}', i);
+      if (close != std::string_view::npos && close > i + 1) {
+        std::string_view digits = format.substr(i + 1, close - i - 1);
+        if (std::all_of(digits.begin(), digits.end(),
+                        [](char c) { return c >= '0' && c <= '9'; })) {
+          size_t index = std::stoul(std::string(digits));
+          if (index < args.size()) {
+            out += args[index];
+            i = close;
+            continue;
+          }
+        }
+      }
+    }
+    out += format[i];
+  }
+  return out;
+}
+
+char lower(char c) {
+  return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+}
+
+// Levenshtein distance, ignoring case.
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t above = row[j];
+      size_t substitute = diagonal + (lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1);
+      row[j] = std::min({above + 1, row[j - 1] + 1, substitute});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// A UTF-8 continuation byte takes no column of its own on a terminal.
+bool is_continuation(char c) {
+  return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
+}
+
+}  // namespace
+
+const char* diagnostic_name(DiagnosticKind kind) { return info(kind).name; }
+
+std::string nearest_name(std::string_view wrong,
+                         const std::vector<std::string>& candidates) {
+  size_t limit = std::max<size_t>(1, wrong.size() / 3);
+  const std::string* best = nullptr;
+  size_t best_distance = limit + 1;
+  for (const std::string& candidate : candidates) {
+    if (candidate == wrong) continue;  // suggesting the same name is no help
+    size_t distance = edit_distance(wrong, candidate);
+    if (distance < best_distance) {
+      best = &candidate;
+      best_distance = distance;
+    }
+  }
+  return best ? *best : std::string();
+}
+
+Diagnostic& Diagnostics::error(DiagnosticKind kind, SourceLoc loc,
+                               std::vector<std::string> args) {
+  list_.push_back(
+      Diagnostic{kind, loc, format_message(info(kind).format, args), {}});
+  return list_.back();
+}
+
+Diagnostic& Diagnostics::error_with_suggestion(
+    DiagnosticKind kind, SourceLoc loc, std::vector<std::string> args,
+    std::string_view wrong, const std::vector<std::string>& candidates) {
+  Diagnostic& d = error(kind, loc, std::move(args));
+  d.suggestion = nearest_name(wrong, candidates);
+  return d;
+}
+
+std::string Diagnostics::render(const Diagnostic& d) const {
+  std::string out = source_.name + ":" + std::to_string(d.loc.line) + ":" +
+                    std::to_string(d.loc.column) + ": error: " + d.message;
+  if (!d.suggestion.empty())
+    out += "; " + format_message(info(DiagnosticKind::DidYouMean).format,
+                                 {d.suggestion});
+  std::string_view line = source_.line_text(d.loc.line);
+  out += "\n";
+  out += line;
+  out += "\n";
+
+  // The caret line: tabs stay tabs so the caret lines up under them, and a
+  // multi-byte UTF-8 character takes one column.
+  size_t start = d.loc.column - 1;
+  for (size_t i = 0; i < start; ++i) {
+    if (i >= line.size()) out += ' ';
+    else if (line[i] == '\t') out += '\t';
+    else if (!is_continuation(line[i])) out += ' ';
+  }
+  out += '^';
+  // Tildes cover the rest of the span, but never run past the line.
+  size_t end = std::min<size_t>(start + d.loc.length, line.size());
+  size_t columns = 0;
+  for (size_t i = start; i < end; ++i)
+    if (!is_continuation(line[i])) ++columns;
+  if (columns > 1) out.append(columns - 1, '~');
+  return out;
+}
+
+std::string Diagnostics::render() const {
+  std::string out;
+  for (const Diagnostic& d : list_) {
+    out += render(d);
+    out += '\n';
+  }
+  return out;
+}
+
+}  // namespace ovsq::frontend

@@ -39,7 +39,8 @@ class Diagnostics {
  public:
   explicit Diagnostics(const Source& source) : source_(source) {}
 
-  // Records an error.  `args` fill the kind's {0}, {1}, ... in order.
+  // Records an error.  `args` fill the kind's {0}, {1}, ... in order.  The
+  // returned reference is valid until the next error is recorded.
   Diagnostic& error(DiagnosticKind kind, SourceLoc loc,
                     std::vector<std::string> args = {});
   // Records an error with a suggestion from `candidates` for `wrong`.
@@ -52,8 +53,12 @@ class Diagnostics {
   const std::vector<Diagnostic>& list() const { return list_; }
   const Source& source() const { return source_; }
 
-  // All diagnostics rendered as in the header comment, one after another.
+  // All diagnostics rendered as in the header comment, one after another,
+  // each ending with a newline ("" when there are none).
   std::string render() const;
+  // One diagnostic: three lines (message, source line, caret line) with no
+  // newline after the last.  Tabs before the column are repeated in the
+  // caret line so the caret lines up; the ~s stop at the end of the line.
   std::string render(const Diagnostic& d) const;
 
  private:

@@ -18,8 +18,14 @@ struct SourceLoc {
 struct Source {
   std::string name;  // file path, or "<command-line>" for -e
   std::string text;
-  // The text of line `line` (1-based) without its newline.
+  // The text of line `line` (1-based) without its newline (or "\r\n");
+  // empty past the last line.
   std::string_view line_text(uint32_t line) const;
+  // The location of the `length` bytes at `offset` (length at least 1;
+  // an offset at or past the end is one past the last character).
+  SourceLoc loc_at(uint32_t offset, uint32_t length = 1) const;
+  // The exact text a location covers (clamped to the text).
+  std::string_view text_at(const SourceLoc& loc) const;
 };
 
 }  // namespace ovsq::frontend

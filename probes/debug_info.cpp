@@ -1,1 +1,219 @@
-// placeholder: being written
+// Finding a binary's DWARF, and looking types up by their C spelling.
+// The DWARF-to-Type conversion itself is in probes/dwarf_types.
+#include "probes/debug_info.h"
+
+#include <elfutils/libdw.h>
+
+#include <filesystem>
+#include <map>
+
+#include "probes/dwarf_types.h"
+#include "probes/elf_file.h"
+#include "support/error.h"
+
+namespace ovsq::probes {
+
+namespace {
+
+class DwarfDebugInfo : public DebugInfo {
+ public:
+  explicit DwarfDebugInfo(std::unique_ptr<ElfFile> file)
+      : file_(std::move(file)) {
+    dwarf_ = dwarf_begin_elf(file_->elf(), DWARF_C_READ, nullptr);
+    if (dwarf_ == nullptr)
+      throw UserError("cannot read the DWARF of " + file_->path() + ": " +
+                      dwarf_errmsg(-1));
+    types_ = std::make_unique<DwarfTypes>(dwarf_);
+  }
+  ~DwarfDebugInfo() override {
+    types_.reset();
+    dwarf_end(dwarf_);
+  }
+
+  const std::string& source() const override { return file_->path(); }
+  TypeRef find_type(std::string_view c_spelling) override;
+  TypeRef find_enumerator(std::string_view name) override {
+    return types_->enum_of(name);
+  }
+  std::vector<std::string> enumerator_names() override {
+    return types_->enumerator_names();
+  }
+
+ private:
+  TypeRef integer_type(const std::vector<std::string>& words);
+
+  std::unique_ptr<ElfFile> file_;
+  Dwarf* dwarf_ = nullptr;
+  std::unique_ptr<DwarfTypes> types_;
+};
+
+bool is_qualifier(const std::string& word) {
+  return word == "const" || word == "volatile" || word == "restrict" ||
+         word == "_Atomic";
+}
+
+TypeRef DwarfDebugInfo::find_type(std::string_view spelling) {
+  // Split into words and '*'s; qualifiers may go anywhere and are dropped.
+  std::vector<std::string> words;
+  int stars = 0;
+  std::string word;
+  auto end_word = [&]() -> bool {
+    if (word.empty()) return true;
+    bool ok = is_qualifier(word) || stars == 0;  // no names after a '*'
+    if (!is_qualifier(word)) words.push_back(word);
+    word.clear();
+    return ok;
+  };
+  for (char c : spelling) {
+    if (c == ' ' || c == '\t' || c == '*') {
+      if (!end_word()) return nullptr;
+      if (c == '*') ++stars;
+    } else {
+      word += c;
+    }
+  }
+  if (!end_word() || words.empty()) return nullptr;
+
+  TypeRef type = nullptr;
+  const std::string& first = words[0];
+  if (first == "struct" || first == "union" || first == "enum") {
+    if (words.size() == 2) type = types_->named(first + " " + words[1]);
+  } else if (words.size() == 1 && first == "void") {
+    type = types_->void_type();
+  } else if (words.size() == 1 && (first == "bool" || first == "_Bool")) {
+    type = types_->named(first);
+    if (type == nullptr) type = types_->named("_Bool");
+    if (type == nullptr) type = types_->synthesized_int("_Bool", 1, false);
+  } else {
+    type = integer_type(words);
+    if (type == nullptr && words.size() == 1) type = types_->named(first);
+  }
+  for (int i = 0; type != nullptr && i < stars; ++i)
+    type = types_->pointer_to(type);
+  return type;
+}
+
+// A C integer type spelling ("unsigned", "long long", "short int") as the
+// DWARF base type name gcc and clang use ("unsigned int", "long long int"),
+// synthesized when the binary does not use it.  nullptr if not one.
+TypeRef DwarfDebugInfo::integer_type(const std::vector<std::string>& words) {
+  std::map<std::string, int> n;
+  for (const std::string& w : words) {
+    if (w != "signed" && w != "unsigned" && w != "char" && w != "short" &&
+        w != "int" && w != "long")
+      return nullptr;
+    ++n[w];
+  }
+  bool is_unsigned = n["unsigned"] > 0;
+  if (n["signed"] + n["unsigned"] > 1 || n["int"] > 1 || n["char"] > 1 ||
+      n["short"] > 1 || n["long"] > 2 || (n["short"] && n["long"]) ||
+      (n["char"] && (n["int"] || n["short"] || n["long"])))
+    return nullptr;
+  std::string name;
+  uint64_t size = 4;
+  if (n["char"]) {
+    name = is_unsigned ? "unsigned char" : n["signed"] ? "signed char" : "char";
+    size = 1;
+  } else if (n["short"]) {
+    name = is_unsigned ? "short unsigned int" : "short int";
+    size = 2;
+  } else if (n["long"] == 1) {
+    name = is_unsigned ? "long unsigned int" : "long int";
+    size = 8;
+  } else if (n["long"] == 2) {
+    name = is_unsigned ? "long long unsigned int" : "long long int";
+    size = 8;
+  } else {
+    name = is_unsigned ? "unsigned int" : "int";
+  }
+  if (TypeRef t = types_->named(name)) return t;
+  // x86_64 char is signed.
+  return types_->synthesized_int(name, size, !is_unsigned);
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
+// `path` opened, when it is an ELF file with DWARF; nullptr otherwise.
+std::unique_ptr<ElfFile> open_with_dwarf(const std::string& path) {
+  if (!is_regular_file(path)) return nullptr;
+  try {
+    auto file = std::make_unique<ElfFile>(path);
+    if (file->has_debug_info()) return file;
+  } catch (const UserError&) {
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::unique_ptr<DebugInfo> DebugInfo::open(const std::string& binary,
+                                           const DebugInfoOptions& options) {
+  auto bin = std::make_unique<ElfFile>(binary);
+  std::string build_id = bin->build_id();
+
+  if (!options.debug_file.empty()) {
+    auto file = std::make_unique<ElfFile>(options.debug_file);
+    if (!file->has_debug_info())
+      throw UserError("no debug info in " + options.debug_file +
+                      " (given by --debug-file): it has no .debug_info");
+    std::string file_id = file->build_id();
+    if (!build_id.empty() && !file_id.empty() && file_id != build_id)
+      throw UserError(options.debug_file + " is not the debug info of " +
+                      binary + ": its build-id is " + file_id +
+                      ", the binary's is " + build_id);
+    return std::make_unique<DwarfDebugInfo>(std::move(file));
+  }
+  if (bin->has_debug_info())
+    return std::make_unique<DwarfDebugInfo>(std::move(bin));
+
+  if (build_id.size() > 2) {
+    for (const std::string& dir : options.debug_dirs) {
+      std::string path = dir + "/.build-id/" + build_id.substr(0, 2) + "/" +
+                         build_id.substr(2) + ".debug";
+      if (auto file = open_with_dwarf(path))
+        return std::make_unique<DwarfDebugInfo>(std::move(file));
+    }
+  }
+
+  // .gnu_debuglink names a file to look for next to the binary (its real
+  // path, after symlinks), in .debug/ there, and under each debug dir.
+  std::string link = bin->debuglink();
+  std::vector<std::string> link_dirs;
+  if (!link.empty()) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    fs::path real = fs::canonical(binary, ec);
+    if (ec) real = fs::absolute(binary);
+    std::string bindir = real.parent_path().string();
+    link_dirs = {bindir, bindir + "/.debug"};
+    for (const std::string& dir : options.debug_dirs)
+      link_dirs.push_back(dir + bindir);
+    for (const std::string& dir : link_dirs) {
+      std::string path = dir + "/" + link;
+      if (path == real.string()) continue;
+      auto file = open_with_dwarf(path);
+      if (file == nullptr) continue;
+      std::string file_id = file->build_id();
+      if (!build_id.empty() && !file_id.empty() && file_id != build_id)
+        continue;  // a stale copy, from another build
+      return std::make_unique<DwarfDebugInfo>(std::move(file));
+    }
+  }
+
+  std::string how;
+  if (!build_id.empty())
+    how = "by build-id " + build_id + " under " + join(options.debug_dirs);
+  if (!link.empty())
+    how += (how.empty() ? "by its .gnu_debuglink " : ", nor by its .gnu_debuglink ") +
+           link + " in " + join(link_dirs);
+  std::string msg = "no debug info for " + binary + ": it has no .debug_info";
+  if (build_id.empty()) msg += " and no build-id";
+  if (!how.empty()) msg += ", and none was found " + how;
+  throw UserError(msg + "; install its debug symbols or pass --debug-file");
+}
+
+}  // namespace ovsq::probes

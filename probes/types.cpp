@@ -1,1 +1,48 @@
-// placeholder: being written
+#include "probes/types.h"
+
+namespace ovsq::probes {
+
+namespace {
+
+// An unnamed member whose members are reachable by name (C11 anonymous
+// struct/union members).
+bool is_anonymous_aggregate(const Member& m) {
+  return m.name.empty() && m.type != nullptr && m.type->is_aggregate();
+}
+
+}  // namespace
+
+std::optional<Member> Type::find_member(std::string_view member_name) const {
+  if (member_name.empty()) return std::nullopt;
+  for (const Member& m : members) {
+    if (m.name == member_name) return m;
+    if (is_anonymous_aggregate(m)) {
+      if (std::optional<Member> inner = m.type->find_member(member_name)) {
+        inner->offset += m.offset;
+        return inner;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> Type::member_names() const {
+  std::vector<std::string> names;
+  for (const Member& m : members) {
+    if (!m.name.empty()) {
+      names.push_back(m.name);
+    } else if (is_anonymous_aggregate(m)) {
+      for (std::string& inner : m.type->member_names())
+        names.push_back(std::move(inner));
+    }
+  }
+  return names;
+}
+
+std::optional<std::string> Type::enumerator_name(int64_t value) const {
+  for (const Enumerator& e : enumerators)
+    if (e.value == value) return e.name;
+  return std::nullopt;
+}
+
+}  // namespace ovsq::probes

@@ -37,6 +37,10 @@ struct Column {
 
 struct EventLayout {
   uint32_t id = 0;
+  // Names the clause in the output when a program has several layouts
+  // (see runtime/event_printer.h), e.g. "revalidate:flow_result"; empty:
+  // "#<id>".
+  std::string label;
   uint32_t size = 0;  // bytes, including the 8-byte header
   std::vector<Column> columns;
 };

@@ -1,0 +1,196 @@
+#include "codegen/bpf_module.h"
+
+#include <mutex>
+#include <stdexcept>
+
+#include <llvm/Analysis/CGSCCPassManager.h>
+#include <llvm/Analysis/LoopAnalysisManager.h>
+#include <llvm/IR/LegacyPassManager.h>
+#include <llvm/IR/Verifier.h>
+#include <llvm/MC/TargetRegistry.h>
+#include <llvm/Passes/PassBuilder.h>
+#include <llvm/Support/raw_ostream.h>
+#include <llvm/Target/TargetOptions.h>
+
+extern "C" {
+void LLVMInitializeBPFTargetInfo();
+void LLVMInitializeBPFTarget();
+void LLVMInitializeBPFTargetMC();
+void LLVMInitializeBPFAsmPrinter();
+}
+
+namespace ovsq::codegen {
+namespace {
+
+constexpr const char* kTriple = "bpfel";
+// v3 adds 32-bit jumps and ALU32 (kernel 5.1+): smaller, faster programs.
+constexpr const char* kCpu = "v3";
+
+void initialize_bpf_target() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    LLVMInitializeBPFTargetInfo();
+    LLVMInitializeBPFTarget();
+    LLVMInitializeBPFTargetMC();
+    LLVMInitializeBPFAsmPrinter();
+  });
+}
+
+std::unique_ptr<llvm::TargetMachine> create_target_machine() {
+  initialize_bpf_target();
+  std::string error;
+  const llvm::Target* target = llvm::TargetRegistry::lookupTarget(kTriple, error);
+  if (!target) throw std::runtime_error("LLVM has no BPF target: " + error);
+  llvm::TargetOptions options;
+  return std::unique_ptr<llvm::TargetMachine>(target->createTargetMachine(
+      kTriple, kCpu, "", options, llvm::Reloc::PIC_, std::nullopt,
+      llvm::CodeGenOptLevel::Aggressive));
+}
+
+}  // namespace
+
+BpfModule::BpfModule(const std::string& name)
+    : context_(std::make_unique<llvm::LLVMContext>()),
+      module_(std::make_unique<llvm::Module>(name, *context_)),
+      di_(std::make_unique<llvm::DIBuilder>(*module_)),
+      target_(create_target_machine()) {
+  module_->setTargetTriple(kTriple);
+  module_->setDataLayout(target_->createDataLayout());
+  // The BPF backend emits .BTF/.BTF.ext only for modules with debug info.
+  module_->addModuleFlag(llvm::Module::Warning, "Debug Info Version",
+                         llvm::DEBUG_METADATA_VERSION);
+  module_->addModuleFlag(llvm::Module::Warning, "Dwarf Version", 5);
+  file_ = di_->createFile(name, ".");
+  compile_unit_ = di_->createCompileUnit(llvm::dwarf::DW_LANG_C, file_, "ovsq",
+                                         /*isOptimized=*/true, "", 0);
+}
+
+BpfModule::~BpfModule() = default;
+
+llvm::DIType* BpfModule::int_type() {
+  if (!di_int_)
+    di_int_ = di_->createBasicType("int", 32, llvm::dwarf::DW_ATE_signed);
+  return di_int_;
+}
+
+llvm::GlobalVariable* BpfModule::define_map(
+    const std::string& name, const std::vector<MapAttribute>& attributes) {
+  // C equivalent: struct { int (*type)[T]; int (*max_entries)[N]; ... }
+  //               name SEC(".maps");
+  std::vector<llvm::Metadata*> members;
+  uint64_t offset_bits = 0;
+  for (const MapAttribute& attribute : attributes) {
+    llvm::DINodeArray subscripts =
+        di_->getOrCreateArray({di_->getOrCreateSubrange(0, attribute.value)});
+    llvm::DIType* array =
+        di_->createArrayType(uint64_t(attribute.value) * 32, 32, int_type(),
+                             subscripts);
+    llvm::DIType* pointer = di_->createPointerType(array, 64);
+    members.push_back(di_->createMemberType(
+        file_, attribute.name, file_, 0, 64, 0, offset_bits,
+        llvm::DINode::FlagZero, pointer));
+    offset_bits += 64;
+  }
+  llvm::DICompositeType* struct_type = di_->createStructType(
+      file_, "", file_, 0, offset_bits, 0, llvm::DINode::FlagZero, nullptr,
+      di_->getOrCreateArray(members));
+
+  llvm::Type* ptr = llvm::PointerType::get(*context_, 0);
+  std::vector<llvm::Type*> fields(attributes.size(), ptr);
+  llvm::StructType* ir_type = llvm::StructType::create(*context_, fields,
+                                                       "map_def." + name);
+  auto* global = new llvm::GlobalVariable(
+      *module_, ir_type, false, llvm::GlobalValue::ExternalLinkage,
+      llvm::ConstantAggregateZero::get(ir_type), name);
+  global->setSection(".maps");
+  global->setAlignment(llvm::Align(8));
+  global->addDebugInfo(di_->createGlobalVariableExpression(
+      compile_unit_, name, name, file_, 0, struct_type, false));
+  return global;
+}
+
+void BpfModule::define_license(const std::string& license) {
+  llvm::Constant* text = llvm::ConstantDataArray::getString(*context_, license);
+  auto* global = new llvm::GlobalVariable(*module_, text->getType(), true,
+                                          llvm::GlobalValue::ExternalLinkage,
+                                          text, "LICENSE");
+  global->setSection("license");
+}
+
+llvm::Function* BpfModule::define_program(const std::string& name,
+                                          const std::string& section) {
+  llvm::Type* ptr = llvm::PointerType::get(*context_, 0);
+  auto* type = llvm::FunctionType::get(llvm::Type::getInt32Ty(*context_),
+                                       {ptr}, false);
+  auto* function = llvm::Function::Create(
+      type, llvm::GlobalValue::ExternalLinkage, name, *module_);
+  function->setSection(section);
+  // No unwinding in BPF: without this LLVM adds an .eh_frame libbpf skips.
+  function->addFnAttr(llvm::Attribute::NoUnwind);
+  function->getArg(0)->setName("ctx");
+  llvm::DIType* void_ptr = di_->createPointerType(nullptr, 64);
+  llvm::DISubroutineType* di_type = di_->createSubroutineType(
+      di_->getOrCreateTypeArray({int_type(), void_ptr}));
+  llvm::DISubprogram* subprogram = di_->createFunction(
+      file_, name, name, file_, 1, di_type, 1, llvm::DINode::FlagPrototyped,
+      llvm::DISubprogram::SPFlagDefinition | llvm::DISubprogram::SPFlagOptimized);
+  // The kernel rejects BTF whose FUNC_PROTO has an unnamed argument; the
+  // backend names it from this retained parameter variable.
+  di_->createParameterVariable(subprogram, "ctx", 1, file_, 1, void_ptr,
+                               /*AlwaysPreserve=*/true);
+  function->setSubprogram(subprogram);
+  return function;
+}
+
+llvm::CallInst* BpfModule::call_helper(llvm::IRBuilder<>& builder,
+                                       int helper_id, llvm::Type* return_type,
+                                       llvm::ArrayRef<llvm::Value*> args) {
+  std::vector<llvm::Type*> arg_types;
+  for (llvm::Value* arg : args) arg_types.push_back(arg->getType());
+  auto* type = llvm::FunctionType::get(return_type, arg_types, false);
+  llvm::Constant* callee = llvm::ConstantExpr::getIntToPtr(
+      builder.getInt64(helper_id), llvm::PointerType::get(*context_, 0));
+  return builder.CreateCall(type, callee, args);
+}
+
+std::vector<uint8_t> BpfModule::emit(OutputKind kind) {
+  if (!finalized_) {
+    di_->finalize();
+    finalized_ = true;
+    std::string problems;
+    llvm::raw_string_ostream problem_stream(problems);
+    if (llvm::verifyModule(*module_, &problem_stream))
+      throw std::runtime_error("internal error: invalid IR generated:\n" +
+                               problems);
+
+    llvm::LoopAnalysisManager lam;
+    llvm::FunctionAnalysisManager fam;
+    llvm::CGSCCAnalysisManager cgam;
+    llvm::ModuleAnalysisManager mam;
+    llvm::PassBuilder passes(target_.get());
+    passes.registerModuleAnalyses(mam);
+    passes.registerCGSCCAnalyses(cgam);
+    passes.registerFunctionAnalyses(fam);
+    passes.registerLoopAnalyses(lam);
+    passes.crossRegisterProxies(lam, fam, cgam, mam);
+    passes.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O2)
+        .run(*module_, mam);
+  }
+
+  llvm::SmallVector<char, 0> buffer;
+  llvm::raw_svector_ostream stream(buffer);
+  if (kind == OutputKind::IR) {
+    module_->print(stream, nullptr);
+  } else {
+    llvm::legacy::PassManager codegen;
+    auto file_type = kind == OutputKind::Assembly
+                         ? llvm::CodeGenFileType::AssemblyFile
+                         : llvm::CodeGenFileType::ObjectFile;
+    if (target_->addPassesToEmitFile(codegen, stream, nullptr, file_type))
+      throw std::runtime_error("internal error: BPF target cannot emit this file type");
+    codegen.run(*module_);
+  }
+  return std::vector<uint8_t>(buffer.begin(), buffer.end());
+}
+
+}  // namespace ovsq::codegen

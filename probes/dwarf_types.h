@@ -1,0 +1,82 @@
+#pragma once
+// Converts DWARF type DIEs (libdw) into the probes::Type model, lazily.
+//
+// Construction walks only the top-level DIEs of every unit (and of the
+// dwz supplementary file, when there is one) to index the names of
+// struct/union/enum/typedef/base types and of enumerators.  A DIE is
+// converted the first time it is asked for and cached by its address in
+// the debug sections; the Types live in a deque owned by this object, so
+// every TypeRef stays valid for its lifetime.
+#include <elfutils/libdw.h>
+
+#include <deque>
+#include <map>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "probes/types.h"
+
+namespace ovsq::probes {
+
+class DwarfTypes {
+ public:
+  explicit DwarfTypes(Dwarf* dwarf);
+  DwarfTypes(const DwarfTypes&) = delete;
+  DwarfTypes& operator=(const DwarfTypes&) = delete;
+
+  // A named type: "struct X", "union X", "enum X", or a typedef or base
+  // type name exactly as DWARF spells it ("ovs_u128", "long unsigned int").
+  // Complete definitions are preferred over declarations.  nullptr if none.
+  TypeRef named(const std::string& key);
+  // The enum type that has an enumerator `name` (the typedef naming it,
+  // for an anonymous enum), or nullptr.
+  TypeRef enum_of(std::string_view name);
+  // Every enumerator name, sorted.
+  std::vector<std::string> enumerator_names() const;
+
+  // Types that are not looked up in DWARF.
+  TypeRef void_type();
+  TypeRef pointer_to(TypeRef target);
+  TypeRef synthesized_int(const std::string& name, uint64_t size,
+                          bool is_signed);
+
+ private:
+  void index(Dwarf* dwarf);
+  TypeRef convert(Dwarf_Die die);
+  TypeRef convert_uncached(Dwarf_Die& die);
+  TypeRef convert_target(Dwarf_Die& die);  // DW_AT_type, or void
+  TypeRef convert_typedef(Dwarf_Die& die);
+  TypeRef convert_aggregate(Dwarf_Die& die, TypeKind kind);
+  TypeRef convert_enum(Dwarf_Die& die);
+  TypeRef convert_array(Dwarf_Die& die);
+  TypeRef convert_pointer(Dwarf_Die& die);
+  TypeRef convert_function(Dwarf_Die& die);
+  Member convert_member(Dwarf_Die& die);
+  // The definition of a declared struct/union/enum from elsewhere, if any.
+  bool find_definition(Dwarf_Die& decl, const char* prefix, Dwarf_Die& def);
+  void finish_pending();
+  void fill_pending(const Type* type);
+  Type& add(TypeKind kind, std::string name);
+
+  std::deque<Type> types_;
+  std::unordered_map<std::string, Dwarf_Die> names_;
+  std::map<std::string, Dwarf_Die, std::less<>> enumerators_;
+  // Anonymous enum DIE -> the typedef that names it.
+  std::unordered_map<const void*, Dwarf_Die> enum_typedefs_;
+  std::unordered_map<const void*, TypeRef> cache_;  // by Dwarf_Die::addr
+  std::unordered_map<TypeRef, TypeRef> pointers_;
+  std::unordered_map<std::string, TypeRef> synthesized_;
+  TypeRef void_ = nullptr;
+
+  // Aggregates and typedefs whose conversion has begun but not ended, and
+  // typedefs that must copy their underlying type once it is complete
+  // (typedef -> underlying), done when the outermost convert() returns.
+  std::unordered_set<TypeRef> in_progress_;
+  std::unordered_map<TypeRef, TypeRef> pending_;
+  int depth_ = 0;
+};
+
+}  // namespace ovsq::probes

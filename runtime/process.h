@@ -1,0 +1,38 @@
+#pragma once
+// Finding the process to trace, through /proc.
+#include <sys/types.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ovsq::runtime {
+
+// The live (not zombie) processes whose /proc/PID/comm is `comm` (compared
+// on the kernel's 15 characters when `comm` is longer), or whose argv[0]'s
+// basename is `comm`; in increasing PID order.  Includes the caller.
+std::vector<pid_t> find_processes_by_comm(std::string_view comm);
+
+// The one process named `name` (as find_processes_by_comm), leaving out an
+// Open vSwitch "--monitor" parent, whose command line OVS rewrites to
+// "NAME: monitoring pid ...".  Throws UserError when there is none or more
+// than one.
+pid_t find_single_process(std::string_view name);
+
+// find_single_process("ovs-vswitchd").
+pid_t find_single_vswitchd();
+
+// The path of the executable `pid` runs, to read probes from and attach
+// uprobes to.  When that path no longer names the file the process runs
+// (the binary was replaced or deleted since it started, or the process is
+// in another mount namespace), returns "/proc/PID/exe": the kernel resolves
+// it to the running file, so reading it and attaching uprobes through it
+// both reach the right inode.  Throws UserError when there is no such
+// process, it has no executable (kernel thread, zombie), or permission is
+// denied.
+std::string executable_of(pid_t pid);
+
+// Whether `pid` exists and is not a zombie.
+bool process_alive(pid_t pid);
+
+}  // namespace ovsq::runtime

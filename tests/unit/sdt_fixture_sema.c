@@ -1,0 +1,13 @@
+/* The semaphore probe of sdt_fixture.c: sdt.h turns semaphores on for a
+ * whole translation unit, so it lives in its own.  The semaphore is where
+ * `dtrace -G` puts them, in the writable .probes section. */
+#define _SDT_HAS_SEMAPHORES 1
+#include <sys/sdt.h>
+
+void fx_sema_fire(int n);
+
+unsigned short ovsq_fx_guarded_semaphore __attribute__((section(".probes")));
+
+void fx_sema_fire(int n) {
+  if (ovsq_fx_guarded_semaphore) DTRACE_PROBE1(ovsq_fx, guarded, n);
+}
