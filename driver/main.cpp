@@ -112,6 +112,10 @@ int run(const Options& options) {
 
   Target target = resolve_target(options);
   probes::UsdtNotes notes = probes::read_usdt_notes(target.binary);
+  if (notes.probes.empty())
+    throw UserError(target.binary +
+                    " has no USDT probes (Open vSwitch needs to be built with "
+                    "--enable-usdt-probes)");
   probes::DebugInfoOptions debug_options;
   debug_options.debug_file = options.debug_file;
   if (!options.debug_dirs.empty()) debug_options.debug_dirs = options.debug_dirs;

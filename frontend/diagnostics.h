@@ -2,9 +2,9 @@
 // Diagnostics about query text: kind, position, message and an optional
 // "did you mean" suggestion, rendered as
 //
-//   idle.ovsq:1:31: error: unknown enum constant 'FDR_FLOW_IDEL'; did you mean 'FDR_FLOW_IDLE'?
+//   idle.ovsq:1:32: error: unknown enum constant 'FDR_FLOW_IDEL'; did you mean 'FDR_FLOW_IDLE'?
 //   on flow_result where reason == FDR_FLOW_IDEL print ufid
-//                                 ^~~~~~~~~~~~~
+//                                  ^~~~~~~~~~~~~
 //
 // Every kind is listed once in diagnostic_kinds.def.
 #include <string>

@@ -121,6 +121,8 @@ std::string check_against_note(const CatalogProbe& probe,
                                const UsdtProbe& note,
                                const std::string& binary) {
   for (const UsdtLocation& location : note.locations) {
+    if (!location.arg_error.empty())
+      return probe.full_name() + " in " + binary + ": " + location.arg_error;
     bool same = location.args.size() == probe.args.size();
     for (size_t i = 0; same && i < probe.args.size(); ++i)
       same = location.args[i].size == probe.args[i].size;

@@ -423,10 +423,10 @@ TEST(ParserErrors, AfterPrintList) {
             "clause after the print list\n"
             "on p print a b\n"
             "             ^\n");
-  EXPECT_EQ(errors("on p print a\nno q print b"),
+  EXPECT_EQ(errors("on p print a\nom q print b"),
             "test.ovsq:2:1: error: syntax error: expected ',' or a new 'on' "
             "clause after the print list; did you mean 'on'?\n"
-            "no q print b\n"
+            "om q print b\n"
             "^~\n");
 }
 

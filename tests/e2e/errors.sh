@@ -1,0 +1,71 @@
+# Bad input that is not query text: each case must give one clear line on
+# stderr and a non-zero exit, never a crash, a hang or a half-attached probe.
+# $1 = the case.
+. "$(dirname "$0")/lib.sh"
+
+RUN_AS=()
+HEADLINE='on flow_result where reason == FDR_FLOW_IDLE print ufid'
+
+# expect_error STATUS "MESSAGE" OVSQ-ARGS...: exact stderr and exit status.
+expect_error() {
+  local status=$1 message=$2
+  shift 2
+  timeout 20 "${RUN_AS[@]}" "$OVSQ" "$@" > "$TEST_DIR/ovsq.out" 2> "$TEST_DIR/ovsq.err"
+  local got=$?
+  printf '%s\n' "$message" > "$TEST_DIR/expected.err"
+  expect_same "$TEST_DIR/expected.err" "$TEST_DIR/ovsq.err"
+  [ "$got" = "$status" ] || fail "exit status $got, expected $status"
+  [ -s "$TEST_DIR/ovsq.out" ] && fail "unexpected output on stdout"
+  return 0
+}
+
+case $1 in
+  no-vswitchd)
+    expect_error 1 "ovsq: no running ovs-vswitchd found; start it, or name a process with -p PID or a binary with --binary PATH" -e "$HEADLINE"
+    ;;
+  several-vswitchd)
+    start_sim a "$SIM" --comm ovs-vswitchd; a=$SIM_PID
+    start_sim b "$SIM" --comm ovs-vswitchd; b=$SIM_PID
+    expect_error 1 "ovsq: several ovs-vswitchd processes are running (PIDs $a, $b); choose one with -p PID" -e "$HEADLINE"
+    ;;
+  pid-not-running)
+    pid=4194304   # one more than the largest PID Linux hands out
+    expect_error 1 "ovsq: no process with PID $pid is running" -p $pid -e "$HEADLINE"
+    ;;
+  missing-binary)
+    expect_error 1 "ovsq: cannot read /nonexistent/ovs-vswitchd: No such file or directory" --binary /nonexistent/ovs-vswitchd --emit=obj -e "$HEADLINE"
+    ;;
+  no-probes)
+    expect_error 1 "ovsq: /bin/true has no USDT probes (Open vSwitch needs to be built with --enable-usdt-probes)" --binary /bin/true --emit=obj -e "$HEADLINE"
+    ;;
+  no-debug-info)
+    expect_error 1 "ovsq: no debug info for $SIM_NODEBUG: it has no .debug_info, and none was found by build-id $(readelf -n "$SIM_NODEBUG" | sed -n 's/.*Build ID: //p') under /usr/lib/debug; install its debug symbols or pass --debug-file" --binary "$SIM_NODEBUG" --emit=obj -e "$HEADLINE"
+    ;;
+  stripped-without-debug-dir)
+    dir=$(dirname "$SIM_STRIPPED")
+    expect_error 1 "ovsq: no debug info for $SIM_STRIPPED: it has no .debug_info, and none was found by build-id $(readelf -n "$SIM_STRIPPED" | sed -n 's/.*Build ID: //p') under /usr/lib/debug, nor by its .gnu_debuglink vswitchd-sim-stripped.debug in $dir, $dir/.debug, /usr/lib/debug$dir; install its debug symbols or pass --debug-file" --binary "$SIM_STRIPPED" --emit=obj -e "$HEADLINE"
+    ;;
+  usage)
+    expect_error 2 "ovsq: no query: give one with -e QUERY or as a FILE.ovsq
+Try 'ovsq --help' for more information."
+    expect_error 2 "ovsq: unknown --emit stage 'llvm': use ast, ir, asm or obj
+Try 'ovsq --help' for more information." --emit=llvm -e "$HEADLINE"
+    expect_error 2 "ovsq: unrecognised option '--frobnicate'
+Try 'ovsq --help' for more information." --frobnicate
+    expect_error 2 "ovsq: give the query either with -e or as a file, not both
+Try 'ovsq --help' for more information." -e "$HEADLINE" some.ovsq
+    expect_error 2 "ovsq: -p needs a positive process ID
+Try 'ovsq --help' for more information." -p -5 -e "$HEADLINE"
+    expect_error 1 "ovsq: cannot read /nonexistent.ovsq: No such file or directory" /nonexistent.ovsq
+    ;;
+  no-permission)
+    require_kernel
+    # The same query as the unprivileged user nobody.
+    RUN_AS=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+    "${RUN_AS[@]}" test -r "$SIM" || { echo "SKIP: nobody cannot read $SIM" >&2; exit 77; }
+    expect_error 1 "ovsq: permission denied loading BPF programs: run ovsq as root (or with CAP_SYS_ADMIN)" \
+      --binary "$SIM" -e "$HEADLINE"
+    ;;
+  *) fail "unknown case $1" ;;
+esac
+echo "ok: $1"

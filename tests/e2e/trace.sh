@@ -1,0 +1,112 @@
+# Tracing behaviour beyond the headline query: choosing the process,
+# several columns, saved scripts, and how ovsq ends.  $1 = the case.
+. "$(dirname "$0")/lib.sh"
+require_kernel
+
+HEADLINE='on flow_result where reason == FDR_FLOW_IDLE print ufid'
+
+# The sim's idle flow_result lines as the headline query prints them.
+expected_idle_ufids() {
+  echo ufid
+  grep '^flow_result .*reason=FDR_FLOW_IDLE$' "$TEST_DIR/sim.out" | cut -d' ' -f2
+}
+
+case $1 in
+  default-vswitchd)
+    # No -p and no --binary: the one process named ovs-vswitchd.
+    start_sim sim "$SIM" --comm ovs-vswitchd
+    start_ovsq -e "$HEADLINE"
+    grep -q "to PID $SIM_PID;" "$TEST_DIR/ovsq.err" || fail "did not attach to PID $SIM_PID"
+    sim sim "mix 24"
+    expected_idle_ufids > "$TEST_DIR/expected.txt"
+    wait_lines "$TEST_DIR/ovsq.out" 3
+    stop_ovsq
+    expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/ovsq.out"
+    ;;
+  every-process)
+    # --binary without -p: every process running it, including ones started
+    # after ovsq attached.
+    start_sim a "$SIM"
+    start_ovsq --binary "$SIM" -e "$HEADLINE"
+    grep -q "every process running $SIM" "$TEST_DIR/ovsq.err" || fail "status line does not say every process"
+    start_sim b "$SIM"
+    sim a "fire flow_result count=2"
+    sim b "fire flow_result count=3"
+    { echo ufid
+      grep '^flow_result' "$TEST_DIR/a.out" "$TEST_DIR/b.out" | cut -d' ' -f2 | sort
+    } > "$TEST_DIR/expected.txt"
+    wait_lines "$TEST_DIR/ovsq.out" 6
+    stop_ovsq
+    { head -1 "$TEST_DIR/ovsq.out"; tail -n +2 "$TEST_DIR/ovsq.out" | sort; } > "$TEST_DIR/sorted.txt"
+    expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/sorted.txt"
+    ;;
+  columns)
+    # Several columns of every kind the slice prints, from both flow_result
+    # locations (one passes result as the constant $0) and through pointers.
+    start_sim sim "$SIM"
+    start_ovsq -p "$SIM_PID" -e 'on flow_result print ufid, result, reason, ukey->key_len > 0, ukey->pmd_id + 1'
+    sim sim "mix 12"
+    # pmd_id is PMD_ID_NULL (UINT32_MAX): + 1 shows it widened unsigned.
+    { printf '%-41s  %-11s  %-19s  %-17s  %20s\n' ufid result reason 'ukey->key_len > 0' 'ukey->pmd_id + 1'
+      grep '^flow_result' "$TEST_DIR/sim.out" | sed 's/result=//; s/reason=//' |
+        awk '{ printf "%-41s  %-11s  %-19s  %-17s  %20s\n", $2, $3, $4, "true", "4294967296" }'
+    } > "$TEST_DIR/expected.txt"
+    wait_lines "$TEST_DIR/ovsq.out" 13
+    stop_ovsq
+    expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/ovsq.out"
+    ;;
+  script-file)
+    # A saved query run through its #!/usr/bin/env ovsq line.
+    start_sim sim "$SIM"
+    PATH=$(dirname "$OVSQ"):$PATH "$SOURCE_ROOT/examples/idle-flows.ovsq" -p "$SIM_PID" \
+      > "$TEST_DIR/ovsq.out" 2> "$TEST_DIR/ovsq.err" &
+    OVSQ_PID=$!
+    wait_for "$TEST_DIR/ovsq.err" '^Attached' 20 || fail "the script did not attach"
+    sim sim "mix 36"
+    expected_idle_ufids > "$TEST_DIR/expected.txt"
+    wait_lines "$TEST_DIR/ovsq.out" 4
+    stop_ovsq
+    expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/ovsq.out"
+    ;;
+  target-exits)
+    # The traced process exits: ovsq says so and ends by itself, exit 0.
+    start_sim sim "$SIM"
+    start_ovsq -p "$SIM_PID" -e "$HEADLINE"
+    sim sim "fire flow_result count=2"
+    wait_lines "$TEST_DIR/ovsq.out" 3
+    sim_fd=$SIM_FD_sim; echo quit >&"$sim_fd"
+    i=0; while kill -0 "$OVSQ_PID" 2>/dev/null; do
+      i=$((i + 1)); [ "$i" -gt 100 ] && fail "ovsq still running 5 s after its target exited"; sleep 0.05; done
+    wait "$OVSQ_PID"; status=$?; OVSQ_PID=""
+    [ "$status" = 0 ] || fail "exit status $status"
+    grep -qx "PID $SIM_PID exited; stopping." "$TEST_DIR/ovsq.err" || fail "no exit message"
+    expected_idle_ufids > "$TEST_DIR/expected.txt"
+    expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/ovsq.out"
+    ;;
+  sigterm)
+    start_sim sim "$SIM_SEMA"
+    start_ovsq -p "$SIM_PID" -e "$HEADLINE"
+    kill -TERM "$OVSQ_PID"
+    i=0; while kill -0 "$OVSQ_PID" 2>/dev/null; do
+      i=$((i + 1)); [ "$i" -gt 100 ] && fail "ovsq ignored SIGTERM"; sleep 0.05; done
+    wait "$OVSQ_PID"; status=$?; OVSQ_PID=""
+    [ "$status" = 0 ] || fail "exit status $status after SIGTERM"
+    sim sim semaphores
+    grep -qx 'flow_result 0' "$TEST_DIR/sim.out" || fail "semaphore left raised after SIGTERM"
+    ;;
+  sigkill)
+    # A tracer killed outright leaves no semaphore raised: the kernel owns
+    # the count (uprobe ref_ctr_offset) and drops it with the uprobe.
+    start_sim sim "$SIM_SEMA"
+    start_ovsq -p "$SIM_PID" -e "$HEADLINE"
+    sim sim semaphores
+    grep -Eqx 'flow_result [1-9][0-9]*' "$TEST_DIR/sim.out" || fail "semaphore not raised while attached"
+    kill -KILL "$OVSQ_PID"; wait "$OVSQ_PID" 2>/dev/null; OVSQ_PID=""
+    : > "$TEST_DIR/sim.out.before"
+    sleep 0.2
+    sim sim semaphores
+    [ "$(grep -c -x 'flow_result 0' "$TEST_DIR/sim.out")" -ge 1 ] || fail "semaphore left raised after SIGKILL"
+    ;;
+  *) fail "unknown case $1" ;;
+esac
+echo "ok: $1"

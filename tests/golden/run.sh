@@ -1,0 +1,27 @@
+#!/bin/bash
+# Golden-file tests (Carbon-style): runs ovsq on CASE.ovsq against the
+# simulator's binary and compares everything it printed, and its exit
+# status, with CASE.expected.
+#
+#   run.sh OVSQ SIM CASE            compare
+#   run.sh OVSQ SIM CASE --update   rewrite CASE.expected from this run
+#
+# The first line of CASE.ovsq may be `# args: ...` with extra ovsq options
+# (default: --emit=obj -o /dev/null, which checks the query without
+# attaching).  ovsq runs in this directory so file names in diagnostics are
+# the bare CASE.ovsq.
+set -u
+ovsq=$1 sim=$2 case=$3 update=${4:-}
+cd "$(dirname "$0")" || exit 1
+args=$(sed -n '1s/^# args: //p' "$case.ovsq")
+[ -n "$args" ] || args="--emit=obj -o /dev/null"
+# shellcheck disable=SC2086
+actual=$("$ovsq" --binary "$sim" $args "$case.ovsq" 2>&1; echo "[exit status $?]")
+if [ "$update" = --update ]; then
+  printf '%s\n' "$actual" > "$case.expected"
+  exit 0
+fi
+if ! diff -u "$case.expected" <(printf '%s\n' "$actual"); then
+  echo "FAIL: $case differs; if the new output is right: tests/golden/run.sh $ovsq $sim $case --update" >&2
+  exit 1
+fi
