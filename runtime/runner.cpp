@@ -8,7 +8,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cerrno>
 #include <cstdarg>
 #include <cstdio>
@@ -32,7 +34,7 @@
 namespace ovsq::runtime {
 namespace {
 
-constexpr int kBatchIntervalMs = 10;  // least time between two batches
+constexpr int kBatchIntervalMs = 10;  // pause between two batches
 constexpr int kLivenessPollMs = 200;  // without pidfds: kill(pid, 0) rate
 constexpr unsigned kMaxBatch = 4096;  // rows between two flushes
 
@@ -337,6 +339,34 @@ bool consume_batch(ring_buffer* rb, Consumer& consumer) {
   return n >= 0;
 }
 
+// Events are read in batches, not one wakeup per event: after a batch that
+// emptied the ring buffer, the loop leaves the ring alone for
+// kBatchIntervalMs -- unless, at the rate events have been arriving, that
+// pause could fill half the ring buffer and lose events.
+class BatchPacer {
+ public:
+  BatchPacer(const BpfProgramSet& programs, uint32_t ring_bytes) {
+    uint32_t largest = 8;
+    for (const EventLayout& layout : programs.layouts)
+      largest = std::max(largest, layout.size);
+    // Each record has an 8-byte header and is padded to 8 bytes.
+    capacity_ = ring_bytes / (8.0 + (largest + 7) / 8 * 8);
+  }
+
+  bool pause_after(unsigned rows, bool drained) {
+    auto now = std::chrono::steady_clock::now();
+    double seconds = std::chrono::duration<double>(now - last_).count();
+    last_ = now;
+    if (!drained || rows == 0) return false;
+    double arriving = rows / std::max(seconds, 1e-6) * kBatchIntervalMs / 1000;
+    return 2 * arriving < capacity_;
+  }
+
+ private:
+  double capacity_;  // events the ring buffer holds
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
+
 uint64_t read_lost(bpf_object* object) {
   bpf_map* map = bpf_object__find_map_by_name(object, kLostMap);
   int ncpus = libbpf_num_possible_cpus();
@@ -379,9 +409,10 @@ int run(const BpfProgramSet& programs, const RunOptions& options,
   std::vector<Link> links = attach_all(object.get(), programs, options.pids);
 
   Consumer consumer{EventPrinter(programs.layouts), out, 0, 0, nullptr};
-  int events_fd = bpf_map__fd(
-      bpf_object__find_map_by_name(object.get(), kEventsMap));
-  RingBuffer rb(ring_buffer__new(events_fd, on_event, &consumer, nullptr));
+  bpf_map* events = bpf_object__find_map_by_name(object.get(), kEventsMap);
+  BatchPacer pacer(programs, bpf_map__max_entries(events));
+  RingBuffer rb(
+      ring_buffer__new(bpf_map__fd(events), on_event, &consumer, nullptr));
   if (!rb) throw_errno("cannot read the BPF ring buffer", errno);
   Fd sigfd(::signalfd(-1, &signals.set(), SFD_CLOEXEC | SFD_NONBLOCK));
   if (sigfd.get() < 0) throw_errno("cannot create a signalfd", errno);
@@ -410,7 +441,7 @@ int run(const BpfProgramSet& programs, const RunOptions& options,
   out.flush();
   err.flush();
 
-  bool drained = true;  // the last batch emptied the ring buffer
+  bool pause = false;  // leave the ring buffer alone in this poll
   bool stop = false;
   size_t alive = watched.size();
   for (Watched& w : watched) alive -= w.exited;  // died before we watched
@@ -419,16 +450,14 @@ int run(const BpfProgramSet& programs, const RunOptions& options,
     stop = true;
   }
   while (!stop) {
-    // After a batch that emptied the ring, leave it alone for a while so
-    // that events are read (and output flushed) in batches, not one by one.
-    bool throttle = drained && consumer.rows > 0 && !getenv("NOTHROTTLE");
     int timeout = polling_liveness ? kLivenessPollMs : -1;
-    if (throttle) timeout = kBatchIntervalMs;
-    size_t skip = throttle ? 1 : 0;  // the ring buffer's slot
+    if (pause) timeout = kBatchIntervalMs;
+    size_t skip = pause ? 1 : 0;  // the ring buffer's slot
     int n = ::poll(fds.data() + skip, fds.size() - skip, timeout);
     if (n < 0 && errno != EINTR) throw_errno("poll", errno);
 
-    drained = consume_batch(rb.get(), consumer);
+    bool drained = consume_batch(rb.get(), consumer);
+    pause = pacer.pause_after(consumer.rows, drained);
     if (!out) break;  // the reader went away (e.g. `| head`)
 
     if (n > 0 && (fds[1].revents & POLLIN)) {

@@ -6,17 +6,20 @@
 #   run.sh OVSQ SIM CASE            compare
 #   run.sh OVSQ SIM CASE --update   rewrite CASE.expected from this run
 #
-# The first line of CASE.ovsq may be `# args: ...` with extra ovsq options
+# The first lines of CASE.ovsq may hold `# args: ...`, extra ovsq options
 # (default: --emit=obj -o /dev/null, which checks the query without
-# attaching).  ovsq runs in this directory so file names in diagnostics are
+# attaching), and `# sim-variant: NAME`, to read SIM-NAME instead of SIM.  ovsq runs in this directory so file names in diagnostics are
 # the bare CASE.ovsq.
 set -u
 ovsq=$1 sim=$2 case=$3 update=${4:-}
 cd "$(dirname "$0")" || exit 1
-args=$(sed -n '1s/^# args: //p' "$case.ovsq")
+args=$(sed -n 's/^# args: //p' "$case.ovsq")
+variant=$(sed -n 's/^# sim-variant: //p' "$case.ovsq")
+[ -n "$variant" ] && sim=$sim-$variant
 [ -n "$args" ] || args="--emit=obj -o /dev/null"
 # shellcheck disable=SC2086
 actual=$("$ovsq" --binary "$sim" $args "$case.ovsq" 2>&1; echo "[exit status $?]")
+actual=${actual//$sim/SIM}   # the build directory differs between machines
 if [ "$update" = --update ]; then
   printf '%s\n' "$actual" > "$case.expected"
   exit 0

@@ -87,6 +87,17 @@ transition_ukey_state(struct udpif_key *ukey, enum ukey_state dst)
     pthread_mutex_unlock(&ukey->mutex.lock);
 }
 
+/* The v9 patch in shared/seed passed (result, reason, udpif, ukey); upstream
+ * passes (udpif, ukey, result, reason).  -DSIM_SEED_ORDER builds the former,
+ * so tests can check that a tracer tells them apart by the note's sizes. */
+#ifdef SIM_SEED_ORDER
+#define FLOW_RESULT_PROBE(provider, name, udpif, ukey, result, reason) \
+    DTRACE_PROBE4(provider, name, result, reason, udpif, ukey)
+#else
+#define FLOW_RESULT_PROBE(provider, name, udpif, ukey, result, reason) \
+    DTRACE_PROBE4(provider, name, udpif, ukey, result, reason)
+#endif
+
 __attribute__((noinline)) void
 revalidate(struct udpif *udpif, struct udpif_key *ukey,
            enum reval_result result, enum flow_del_reason del_reason)
@@ -96,8 +107,8 @@ revalidate(struct udpif *udpif, struct udpif_key *ukey,
         ukey->dump_seq = udpif->dump_seq;
         SIM_BARRIER();
         if (SIM_ENABLED(revalidate, flow_result)) {
-            DTRACE_PROBE4(revalidate, flow_result, udpif, ukey, result,
-                          del_reason);
+            FLOW_RESULT_PROBE(revalidate, flow_result, udpif, ukey, result,
+                              del_reason);
         }
     } else {
         transition_ukey_state(ukey, UKEY_EVICTING);
@@ -105,8 +116,8 @@ revalidate(struct udpif *udpif, struct udpif_key *ukey,
         ukey->stats.used = udpif->dump_duration + ukey->created;
         SIM_BARRIER();
         if (SIM_ENABLED(revalidate, flow_result)) {
-            DTRACE_PROBE4(revalidate, flow_result, udpif, ukey, result,
-                          del_reason);
+            FLOW_RESULT_PROBE(revalidate, flow_result, udpif, ukey, result,
+                              del_reason);
         }
         /* Use the values after the probe so that they stay live. */
         ukey->hash ^= (uint32_t) result + (uint32_t) del_reason;
@@ -121,8 +132,8 @@ revalidator_sweep__(struct udpif *udpif, struct udpif_key *ukey,
                                                     : UKEY_EVICTED);
     SIM_BARRIER();
     if (SIM_ENABLED(revalidator_sweep__, flow_sweep_result)) {
-        DTRACE_PROBE4(revalidator_sweep__, flow_sweep_result, udpif, ukey,
-                      result, del_reason);
+        FLOW_RESULT_PROBE(revalidator_sweep__, flow_sweep_result, udpif,
+                          ukey, result, del_reason);
     }
     ukey->reval_seq = udpif->dump_seq + (uint64_t) del_reason + result;
 }
