@@ -311,7 +311,13 @@ template <class Rule> struct control : pg::normal<Rule> {
         throw ParseFailure{DiagnosticKind::EmptyProgram, s.source.loc_at(0),
                            {}, {}};
     }
-    throw syntax_error(s, offset, g::expectation<Rule>);
+    g::Expectation expected = g::expectation<Rule>;
+    if constexpr (std::is_same_v<Rule, g::next_clause>) {
+      // After `;` the print list is over: only a clause can follow.
+      if (s.source.text.substr(s.prev_begin, 1) == ";")
+        expected = g::expectation<g::first_clause>;
+    }
+    throw syntax_error(s, offset, expected);
   }
 };
 

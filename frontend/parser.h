@@ -7,7 +7,10 @@ namespace ovsq::frontend {
 
 // Parses `source`.  On a syntax error, records one diagnostic (at the
 // furthest point the parser reached, saying what was expected there) and
-// returns an empty Program.
+// returns an empty Program.  A query of only blanks and comments is an
+// EmptyProgram error.  Syntax errors say "expected X after Y" at the token
+// where X was missing; at the end of input the caret goes just after the
+// last token.
 Program parse(const Source& source, Diagnostics& diagnostics);
 
 }  // namespace ovsq::frontend

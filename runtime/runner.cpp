@@ -458,6 +458,7 @@ int run(const BpfProgramSet& programs, const RunOptions& options,
 
     bool drained = consume_batch(rb.get(), consumer);
     pause = pacer.pause_after(consumer.rows, drained);
+    { static long b, p, r; b++; p += pause; r += consumer.rows; if (getenv("DBG") && b % 2000 == 0) fprintf(stderr, "batches %ld pauses %ld rows %ld\n", b, p, r); }
     if (!out) break;  // the reader went away (e.g. `| head`)
 
     if (n > 0 && (fds[1].revents & POLLIN)) {

@@ -430,6 +430,14 @@ TEST(ParserErrors, AfterPrintList) {
             "^~\n");
 }
 
+TEST(ParserErrors, AfterSemicolon) {
+  EXPECT_EQ(errors("on p print a; ; on q print b"),
+            "test.ovsq:1:15: error: syntax error: expected 'on' to start a "
+            "clause\n"
+            "on p print a; ; on q print b\n"
+            "              ^\n");
+}
+
 TEST(ParserErrors, NoPrintAfterWhere) {
   EXPECT_EQ(errors("on p where a prnt b"),
             "test.ovsq:1:14: error: syntax error: expected 'print' after the "
