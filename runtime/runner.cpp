@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cmath>
 #include <cerrno>
 #include <cstdarg>
 #include <cstdio>
@@ -342,7 +343,8 @@ bool consume_batch(ring_buffer* rb, Consumer& consumer) {
 // Events are read in batches, not one wakeup per event: after a batch that
 // emptied the ring buffer, the loop leaves the ring alone for
 // kBatchIntervalMs -- unless, at the rate events have been arriving, that
-// pause could fill half the ring buffer and lose events.
+// pause could fill half the ring buffer and lose events.  The rate is the
+// peak one, decaying over about a second, since one batch's rate is noisy.
 class BatchPacer {
  public:
   BatchPacer(const BpfProgramSet& programs, uint32_t ring_bytes) {
@@ -357,13 +359,15 @@ class BatchPacer {
     auto now = std::chrono::steady_clock::now();
     double seconds = std::chrono::duration<double>(now - last_).count();
     last_ = now;
-    if (!drained || rows == 0) return false;
-    double arriving = rows / std::max(seconds, 1e-6) * kBatchIntervalMs / 1000;
-    return 2 * arriving < capacity_;
+    rate_ = std::max(rows / std::max(seconds, 1e-6),
+                     rate_ * std::exp(-seconds));
+    double arriving = rate_ * kBatchIntervalMs / 1000;
+    return drained && rows > 0 && 2 * arriving < capacity_;
   }
 
  private:
-  double capacity_;  // events the ring buffer holds
+  double capacity_;     // events the ring buffer holds
+  double rate_ = 0;     // events per second
   std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
 };
 
@@ -458,7 +462,6 @@ int run(const BpfProgramSet& programs, const RunOptions& options,
 
     bool drained = consume_batch(rb.get(), consumer);
     pause = pacer.pause_after(consumer.rows, drained);
-    { static long b, p, r; b++; p += pause; r += consumer.rows; if (getenv("DBG") && b % 2000 == 0) fprintf(stderr, "batches %ld pauses %ld rows %ld\n", b, p, r); }
     if (!out) break;  // the reader went away (e.g. `| head`)
 
     if (n > 0 && (fds[1].revents & POLLIN)) {

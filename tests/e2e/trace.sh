@@ -107,6 +107,31 @@ case $1 in
     sim sim semaphores
     [ "$(grep -c -x 'flow_result 0' "$TEST_DIR/sim.out")" -ge 1 ] || fail "semaphore left raised after SIGKILL"
     ;;
+  memory-operands)
+    # Arguments the notes place in memory (flow_put's put at N(%rsp),
+    # upcall's at N(%reg) and (%rdx)), a ufid behind a pointer, and a
+    # clause over two probes.
+    start_sim sim "$SIM"
+    start_ovsq -p "$SIM_PID" -e 'on flow_put, flow_del print ufid
+on upcall print type, packet_len
+on sweep_done print n_flows, max_idle_ms'
+    sim sim "fire flow_put count=3"
+    sim sim "fire flow_del count=2"
+    sim sim "fire upcall type=DPIF_UC_ACTION"
+    sim sim "fire sweep_done n_flows=7 max_idle_ms=1500"
+    wait_lines "$TEST_DIR/ovsq.out" 7
+    stop_ovsq
+    # Several clauses: each row starts with its clause's probes, and each
+    # clause has its own header.
+    { echo 'flow_put,flow_del  ufid'
+      echo 'upcall             type             packet_len'
+      echo 'sweep_done                      n_flows  max_idle_ms'
+      grep -E '^flow_(put|del) ' "$TEST_DIR/sim.out" | cut -d' ' -f2 | sed 's/^/flow_put,flow_del  /'
+      echo 'upcall             DPIF_UC_ACTION           98'
+      echo 'sweep_done                            7         1500'
+    } > "$TEST_DIR/expected.txt"
+    expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/ovsq.out"
+    ;;
   *) fail "unknown case $1" ;;
 esac
 echo "ok: $1"
