@@ -85,8 +85,14 @@ TypeRef DwarfDebugInfo::find_type(std::string_view spelling) {
     if (type == nullptr) type = types_->named("_Bool");
     if (type == nullptr) type = types_->synthesized_int("_Bool", 1, false);
   } else {
+    // A C integer spelling, else a typedef or a base type as DWARF names
+    // it ("size_t", "double", "long double", "__int128 unsigned").
     type = integer_type(words);
-    if (type == nullptr && words.size() == 1) type = types_->named(first);
+    if (type == nullptr) {
+      std::string name;
+      for (const std::string& w : words) name += (name.empty() ? "" : " ") + w;
+      type = types_->named(name);
+    }
   }
   for (int i = 0; type != nullptr && i < stars; ++i)
     type = types_->pointer_to(type);

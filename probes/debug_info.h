@@ -26,8 +26,13 @@ struct DebugInfoOptions {
 class DebugInfo {
  public:
   // Throws UserError naming the binary and every place searched when no
-  // DWARF is found ("no debug info for /usr/sbin/ovs-vswitchd: looked in
-  // ...; install the -dbg package or pass --debug-file").
+  // DWARF is found ("no debug info for /usr/sbin/ovs-vswitchd: it has no
+  // .debug_info, and none was found by build-id 1a2b... under
+  // /usr/lib/debug[, nor by its .gnu_debuglink X in DIR, ...]; install its
+  // debug symbols or pass --debug-file"), when the binary or the
+  // --debug-file cannot be opened ("cannot open PATH: strerror"), when the
+  // --debug-file has no DWARF, or when its build-id is not the binary's.
+  // A debuglink candidate with another build-id is skipped.
   static std::unique_ptr<DebugInfo> open(const std::string& binary,
                                          const DebugInfoOptions& options);
   virtual ~DebugInfo() = default;

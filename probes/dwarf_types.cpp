@@ -1,54 +1,12 @@
 #include "probes/dwarf_types.h"
 
-#include <dwarf.h>
+#include "probes/dwarf_die.h"
 
 namespace ovsq::probes {
 
 namespace {
 
-bool is_declaration(Dwarf_Die& die) {
-  return dwarf_hasattr(&die, DW_AT_declaration) != 0;
-}
-
-std::string die_name(Dwarf_Die& die) {
-  const char* name = dwarf_diename(&die);
-  return name != nullptr ? name : "";
-}
-
-// The DIE that `die`'s attribute `at` refers to.
-bool ref_die(Dwarf_Die& die, unsigned at, Dwarf_Die& out) {
-  Dwarf_Attribute attr;
-  return dwarf_attr_integrate(&die, at, &attr) != nullptr &&
-         dwarf_formref_die(&attr, &out) != nullptr;
-}
-
-bool udata(Dwarf_Die& die, unsigned at, Dwarf_Word& out) {
-  Dwarf_Attribute attr;
-  return dwarf_attr_integrate(&die, at, &attr) != nullptr &&
-         dwarf_formudata(&attr, &out) == 0;
-}
-
-// Size in bytes of the type `die` refers to, computed by libdw from the
-// DIEs (so it does not depend on how far our own conversion has come).
-uint64_t target_size(Dwarf_Die& die) {
-  Dwarf_Die target;
-  Dwarf_Word size = 0;
-  if (!ref_die(die, DW_AT_type, target) ||
-      dwarf_aggregate_size(&target, &size) != 0)
-    return 0;
-  return size;
-}
-
-const char* name_prefix(int tag) {
-  switch (tag) {
-    case DW_TAG_structure_type: return "struct ";
-    case DW_TAG_union_type: return "union ";
-    case DW_TAG_enumeration_type: return "enum ";
-    case DW_TAG_typedef:
-    case DW_TAG_base_type: return "";
-    default: return nullptr;
-  }
-}
+using namespace dwarf;
 
 // "int (*)(void *, int)" for a pointer to "int (void *, int)".
 std::string pointer_name(const Type& target) {
@@ -63,70 +21,7 @@ std::string pointer_name(const Type& target) {
   return target.name + " *";
 }
 
-// Children of `parent` with tag `tag`.
-template <typename F>
-void for_children(Dwarf_Die& parent, int tag, F f) {
-  Dwarf_Die child;
-  if (dwarf_child(&parent, &child) != 0) return;
-  do {
-    if (tag == 0 || dwarf_tag(&child) == tag) f(child);
-  } while (dwarf_siblingof(&child, &child) == 0);
-}
-
 }  // namespace
-
-DwarfTypes::DwarfTypes(Dwarf* dwarf) {
-  index(dwarf);
-  if (Dwarf* alt = dwarf_getalt(dwarf)) index(alt);
-}
-
-void DwarfTypes::index(Dwarf* dwarf) {
-  Dwarf_CU* cu = nullptr;
-  Dwarf_Die cudie;
-  uint8_t unit_type = 0;
-  while (dwarf_get_units(dwarf, cu, &cu, nullptr, &unit_type, &cudie,
-                         nullptr) == 0) {
-    for_children(cudie, 0, [&](Dwarf_Die& die) {
-      int tag = dwarf_tag(&die);
-      const char* prefix = name_prefix(tag);
-      if (prefix == nullptr) return;
-      std::string name = die_name(die);
-      if (!name.empty()) {
-        auto [it, added] = names_.try_emplace(prefix + name, die);
-        if (!added && is_declaration(it->second) && !is_declaration(die))
-          it->second = die;
-      }
-      Dwarf_Die target;
-      if (tag == DW_TAG_typedef && ref_die(die, DW_AT_type, target) &&
-          dwarf_tag(&target) == DW_TAG_enumeration_type &&
-          dwarf_diename(&target) == nullptr)
-        enum_typedefs_.try_emplace(target.addr, die);
-      if (tag == DW_TAG_enumeration_type && !is_declaration(die)) {
-        for_children(die, DW_TAG_enumerator, [&](Dwarf_Die& e) {
-          enumerators_.try_emplace(die_name(e), die);
-        });
-      }
-    });
-  }
-}
-
-TypeRef DwarfTypes::named(const std::string& key) {
-  auto it = names_.find(key);
-  return it == names_.end() ? nullptr : convert(it->second);
-}
-
-TypeRef DwarfTypes::enum_of(std::string_view name) {
-  auto it = enumerators_.find(name);
-  if (it == enumerators_.end()) return nullptr;
-  auto td = enum_typedefs_.find(it->second.addr);
-  return convert(td != enum_typedefs_.end() ? td->second : it->second);
-}
-
-std::vector<std::string> DwarfTypes::enumerator_names() const {
-  std::vector<std::string> names;
-  for (const auto& entry : enumerators_) names.push_back(entry.first);
-  return names;
-}
 
 Type& DwarfTypes::add(TypeKind kind, std::string name) {
   Type& t = types_.emplace_back();
@@ -166,7 +61,8 @@ TypeRef DwarfTypes::synthesized_int(const std::string& name, uint64_t size,
 TypeRef DwarfTypes::convert(Dwarf_Die die) {
   if (auto it = cache_.find(die.addr); it != cache_.end()) return it->second;
   ++depth_;
-  TypeRef type = convert_uncached(die);
+  Dwarf_Die canon;
+  TypeRef type = canonical(die, canon) ? convert(canon) : convert_uncached(die);
   cache_.emplace(die.addr, type);
   if (--depth_ == 0) finish_pending();
   return type;
@@ -237,21 +133,8 @@ TypeRef DwarfTypes::convert_typedef(Dwarf_Die& die) {
   return &t;
 }
 
-bool DwarfTypes::find_definition(Dwarf_Die& decl, const char* prefix,
-                                 Dwarf_Die& def) {
-  std::string name = die_name(decl);
-  if (name.empty()) return false;
-  auto it = names_.find(prefix + name);
-  if (it == names_.end() || is_declaration(it->second)) return false;
-  def = it->second;
-  return true;
-}
-
 TypeRef DwarfTypes::convert_aggregate(Dwarf_Die& die, TypeKind kind) {
   const char* prefix = kind == TypeKind::Struct ? "struct " : "union ";
-  Dwarf_Die def;
-  if (is_declaration(die) && find_definition(die, prefix, def))
-    return convert(def);
   std::string name = die_name(die);
   Type& t = add(kind, prefix + (name.empty() ? "<anonymous>" : name));
   cache_.emplace(die.addr, &t);
@@ -311,9 +194,6 @@ Member DwarfTypes::convert_member(Dwarf_Die& die) {
 }
 
 TypeRef DwarfTypes::convert_enum(Dwarf_Die& die) {
-  Dwarf_Die def;
-  if (is_declaration(die) && find_definition(die, "enum ", def))
-    return convert(def);
   std::string name = die_name(die);
   Type& t = add(TypeKind::Enum, "enum " + (name.empty() ? "<anonymous>" : name));
   cache_.emplace(die.addr, &t);

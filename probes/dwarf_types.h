@@ -5,8 +5,10 @@
 // dwz supplementary file, when there is one) to index the names of
 // struct/union/enum/typedef/base types and of enumerators.  A DIE is
 // converted the first time it is asked for and cached by its address in
-// the debug sections; the Types live in a deque owned by this object, so
-// every TypeRef stays valid for its lifetime.
+// the debug sections.  A named type that several units define alike (a
+// header's struct) becomes one Type, so TypeRefs can be compared; the
+// Types live in a deque owned by this object, so every TypeRef stays valid
+// for its lifetime.
 #include <elfutils/libdw.h>
 
 #include <deque>
@@ -55,8 +57,11 @@ class DwarfTypes {
   TypeRef convert_pointer(Dwarf_Die& die);
   TypeRef convert_function(Dwarf_Die& die);
   Member convert_member(Dwarf_Die& die);
-  // The definition of a declared struct/union/enum from elsewhere, if any.
-  bool find_definition(Dwarf_Die& decl, const char* prefix, Dwarf_Die& def);
+  // The DIE that stands for the named type `die` (a struct/union/enum,
+  // typedef or base type): the indexed one with that name, when it is
+  // another DIE describing the same type, or the definition of a
+  // declaration.  False when `die` stands for itself.
+  bool canonical(Dwarf_Die& die, Dwarf_Die& out);
   void finish_pending();
   void fill_pending(const Type* type);
   Type& add(TypeKind kind, std::string name);

@@ -275,6 +275,38 @@ void parse_location_args(UsdtLocation& loc, SymbolTable& symbols) {
   }
 }
 
+// One stapsdt note's contents.
+struct RawNote {
+  uint64_t pc = 0, base = 0, semaphore = 0;
+  std::string provider, name, arg_specs;
+};
+
+bool parse_note(const char* desc, size_t size, RawNote& note) {
+  if (size < 24) return false;
+  note.pc = read_u64(desc);
+  note.base = read_u64(desc + 8);
+  note.semaphore = read_u64(desc + 16);
+  const char* p = desc + 24;
+  const char* end = desc + size;
+  for (std::string* s : {&note.provider, &note.name, &note.arg_specs}) {
+    const void* nul = p < end ? std::memchr(p, 0, end - p) : nullptr;
+    if (nul == nullptr) return false;
+    *s = std::string(p, static_cast<const char*>(nul));
+    p = static_cast<const char*>(nul) + 1;
+  }
+  return true;
+}
+
+// A virtual address's file offset; throws naming `what` when there is none.
+uint64_t file_offset(const ElfFile& file, uint64_t addr,
+                     const std::string& what) {
+  std::optional<uint64_t> offset = file.file_offset(addr);
+  if (!offset)
+    throw UserError(file.path() + ": " + what + " at " + hex_address(addr) +
+                    " is outside every loadable segment");
+  return *offset;
+}
+
 }  // namespace
 
 UsdtNotes read_usdt_notes(const std::string& path) {
@@ -295,7 +327,7 @@ UsdtNotes read_usdt_notes(const std::string& path) {
     base_addr = file.header(base).sh_addr;
 
   SymbolTable symbols(file);
-  std::map<std::string, size_t, std::less<>> index;  // full name -> probes[i]
+  std::map<std::string, size_t> index;  // provider:name -> probes[i]
   for (Elf_Scn* scn = elf_nextscn(file.elf(), nullptr); scn != nullptr;
        scn = elf_nextscn(file.elf(), scn)) {
     if (file.header(scn).sh_type != SHT_NOTE) continue;
@@ -309,50 +341,30 @@ UsdtNotes read_usdt_notes(const std::string& path) {
       if (nhdr.n_type != kNtStapsdt || nhdr.n_namesz != 8 ||
           std::memcmp(buf + name_off, "stapsdt", 8) != 0)
         continue;
-      const char* desc = buf + desc_off;
-      const char* end = desc + nhdr.n_descsz;
-      const char* strings[3];
-      const char* p = desc + 24;
-      for (const char*& s : strings) {
-        const char* nul =
-            p < end ? static_cast<const char*>(std::memchr(p, 0, end - p))
-                    : nullptr;
-        if (nul == nullptr)
-          throw UserError(path + " has a malformed .note.stapsdt note");
-        s = p;
-        p = nul + 1;
-      }
+      RawNote note;
+      if (!parse_note(buf + desc_off, nhdr.n_descsz, note))
+        throw UserError(path + " has a malformed .note.stapsdt note");
+      std::string full = note.provider + ":" + note.name;
+
       UsdtLocation loc;
-      loc.pc = read_u64(desc);
-      uint64_t note_base = read_u64(desc + 8);
-      loc.semaphore = read_u64(desc + 16);
-      if (base_addr && note_base != 0) {
-        loc.pc += *base_addr - note_base;
-        if (loc.semaphore != 0) loc.semaphore += *base_addr - note_base;
+      loc.pc = note.pc;
+      loc.semaphore = note.semaphore;
+      if (base_addr && note.base != 0) {
+        loc.pc += *base_addr - note.base;
+        if (loc.semaphore != 0) loc.semaphore += *base_addr - note.base;
       }
-      std::string provider = strings[0], name = strings[1];
-      auto pc_off = file.file_offset(loc.pc);
-      if (!pc_off)
-        throw UserError(path + ": probe " + provider + ":" + name + " at " +
-                        hex_address(loc.pc) + " is outside every loadable segment");
-      loc.file_offset = *pc_off;
-      if (loc.semaphore != 0) {
-        auto sem_off = file.file_offset(loc.semaphore);
-        if (!sem_off)
-          throw UserError(path + ": the semaphore of probe " + provider +
-                          ":" + name + " at " + hex_address(loc.semaphore) +
-                          " is outside every loadable segment");
-        loc.semaphore_file_offset = *sem_off;
-      }
-      loc.arg_specs = strings[2];
+      loc.file_offset = file_offset(file, loc.pc, "probe " + full);
+      if (loc.semaphore != 0)
+        loc.semaphore_file_offset = file_offset(
+            file, loc.semaphore, "the semaphore of probe " + full);
+      loc.arg_specs = std::move(note.arg_specs);
       parse_location_args(loc, symbols);
 
-      std::string full = provider + ":" + name;
       auto [it, added] = index.try_emplace(full, notes.probes.size());
       if (added) {
         UsdtProbe& probe = notes.probes.emplace_back();
-        probe.provider = std::move(provider);
-        probe.name = std::move(name);
+        probe.provider = std::move(note.provider);
+        probe.name = std::move(note.name);
       }
       notes.probes[it->second].locations.push_back(std::move(loc));
     }

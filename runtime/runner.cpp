@@ -36,8 +36,8 @@ namespace ovsq::runtime {
 namespace {
 
 constexpr int kBatchIntervalMs = 10;  // pause between two batches
-constexpr int kLivenessPollMs = 200;  // without pidfds: kill(pid, 0) rate
-constexpr unsigned kMaxBatch = 4096;  // rows between two flushes
+constexpr int kLivenessPollMs = 200;  // without pidfds: /proc polling rate
+constexpr unsigned kMaxBatch = 4096;  // most rows in one batch
 
 // ---- libbpf's messages -----------------------------------------------------
 // libbpf prints through one process-wide callback.  While run() is active
@@ -144,6 +144,13 @@ std::string hex(uint64_t value) {
   return buf;
 }
 
+// strerror, and libbpf's own codes (LIBBPF_ERRNO__*) too.
+std::string libbpf_error_text(int errnum) {
+  char buf[128];
+  if (libbpf_strerror(errnum, buf, sizeof buf) != 0) return std::strerror(errnum);
+  return buf;
+}
+
 std::string probe_of_program(const BpfProgramSet& programs,
                              std::string_view program) {
   for (const AttachPoint& ap : programs.attach_points)
@@ -219,8 +226,8 @@ std::string summarize_verifier_log(std::string_view log) {
   if (errnum == EPERM || errnum == EACCES)
     throw UserError("permission denied loading BPF programs: run ovsq as "
                     "root (or with CAP_SYS_ADMIN)");
-  throw UserError(std::string("cannot load the BPF programs into the kernel: ") +
-                  std::strerror(errnum) + capture.detail());
+  throw UserError("cannot load the BPF programs into the kernel: " +
+                  libbpf_error_text(errnum) + capture.detail());
 }
 
 // A ring buffer's size must be a power-of-two multiple of the page size.
@@ -236,8 +243,8 @@ Object open_and_load(const BpfProgramSet& programs, const LibbpfCapture& capture
                                      programs.object.size(), &open_opts));
   if (!object) {
     int e = errno;
-    throw UserError(std::string("cannot open the generated BPF object: ") +
-                    std::strerror(e) + capture.detail());
+    throw UserError("cannot open the generated BPF object: " +
+                    libbpf_error_text(e) + capture.detail());
   }
   bpf_map* events = bpf_object__find_map_by_name(object.get(), kEventsMap);
   if (events == nullptr)
@@ -385,7 +392,7 @@ uint64_t read_lost(bpf_object* object) {
   return sum;
 }
 
-// A traced PID, watched through a pidfd, or with kill(pid, 0)-style polling
+// A traced PID, watched through a pidfd, or by polling process_alive()
 // where pidfd_open is unavailable (kernels before 5.3).
 struct Watched {
   pid_t pid;

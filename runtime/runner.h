@@ -19,9 +19,10 @@ struct RunOptions {
 };
 
 // Runs until Ctrl-C/SIGINT, SIGTERM, or every traced process has exited.
-// Prints a header, then one aligned row per event to `out`; status lines
-// ("Attached 2 probes at 3 locations in PID 1234; Ctrl-C to stop.", lost
-// event counts, "PID 1234 exited") go to `err`.  Returns the process exit
+// Prints a header, then one aligned row per event to `out` (format:
+// runtime/event_printer.h); status lines ("Attached 1 probe (2 uprobes) to
+// PID 1234; Ctrl-C to stop.", "PID 1234 exited; stopping.", "Lost 12
+// events (ring buffer full).") go to `err`.  Returns the process exit
 // status: 0 after a signal, 0 when the traced processes exited, and on
 // failure throws UserError with a one-line reason (never a raw verifier
 // log: that is summarised, and written in full only with OVSQ_VERIFIER_LOG

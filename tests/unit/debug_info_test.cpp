@@ -15,9 +15,15 @@ namespace {
 using namespace ovsq::probes;
 using namespace ovsq::testing;
 
-class FixtureTypes : public ::testing::Test {
+// Each test runs on the default build (DWARF 5), on the DWARF 2 one, and
+// on the default build after dwz (types in partial units, some in the
+// supplementary file).
+class FixtureTypes : public ::testing::TestWithParam<std::string (*)()> {
  protected:
-  void SetUp() override { info_ = DebugInfo::open(fixture(), {}); }
+  void SetUp() override {
+    if (GetParam()().empty()) GTEST_SKIP() << "dwz is not installed";
+    info_ = DebugInfo::open(GetParam()(), {});
+  }
   TypeRef type(std::string_view spelling) {
     TypeRef t = info_->find_type(spelling);
     EXPECT_NE(t, nullptr) << spelling;
@@ -31,8 +37,8 @@ class FixtureTypes : public ::testing::Test {
   std::unique_ptr<DebugInfo> info_;
 };
 
-TEST_F(FixtureTypes, StructLayout) {
-  EXPECT_EQ(info_->source(), fixture());
+TEST_P(FixtureTypes, StructLayout) {
+  EXPECT_EQ(info_->source(), GetParam()());
   TypeRef key = type("struct fx_key");
   EXPECT_EQ(key->kind, TypeKind::Struct);
   EXPECT_EQ(key->name, "struct fx_key");
@@ -58,7 +64,7 @@ TEST_F(FixtureTypes, StructLayout) {
   EXPECT_FALSE(key->find_member("").has_value());
 }
 
-TEST_F(FixtureTypes, UnionTypedef) {
+TEST_P(FixtureTypes, UnionTypedef) {
   TypeRef key = type("struct fx_key");
   TypeRef u128 = member(key, "ufid").type;
   EXPECT_EQ(u128, type("fx_u128"));
@@ -83,7 +89,7 @@ TEST_F(FixtureTypes, UnionTypedef) {
   EXPECT_EQ(info_->find_type("union fx_u128"), nullptr);
 }
 
-TEST_F(FixtureTypes, AtomicPointerMember) {
+TEST_P(FixtureTypes, AtomicPointerMember) {
   TypeRef node = member(type("struct fx_key"), "node").type;
   EXPECT_EQ(node, type("struct fx_node"));
   EXPECT_EQ(node->size, 8u);
@@ -96,7 +102,7 @@ TEST_F(FixtureTypes, AtomicPointerMember) {
   EXPECT_EQ(p.type->target, node);
 }
 
-TEST_F(FixtureTypes, BitFieldsAndAnonymousUnion) {
+TEST_P(FixtureTypes, BitFieldsAndAnonymousUnion) {
   TypeRef key = type("struct fx_key");
   const struct {
     const char* name;
@@ -127,7 +133,7 @@ TEST_F(FixtureTypes, BitFieldsAndAnonymousUnion) {
   EXPECT_EQ(anon->type->name, "union <anonymous>");
 }
 
-TEST_F(FixtureTypes, PointersArraysFunctions) {
+TEST_P(FixtureTypes, PointersArraysFunctions) {
   TypeRef key = type("struct fx_key");
   TypeRef opaque = member(key, "opaque").type;
   EXPECT_EQ(opaque->name, "struct fx_opaque *");
@@ -172,7 +178,7 @@ TEST_F(FixtureTypes, PointersArraysFunctions) {
   EXPECT_EQ(member(key, "present").type->kind, TypeKind::Bool);
 }
 
-TEST_F(FixtureTypes, Enums) {
+TEST_P(FixtureTypes, Enums) {
   TypeRef result = member(type("struct fx_key"), "result").type;
   EXPECT_EQ(result, type("enum fx_result"));
   EXPECT_EQ(result->kind, TypeKind::Enum);
@@ -202,6 +208,15 @@ TEST_F(FixtureTypes, Enums) {
                         "FX_ZERO", "FX_BIG", "FX_ANON_A", "FX_ANON_B"})
     EXPECT_NE(std::find(names.begin(), names.end(), n), names.end()) << n;
 }
+
+INSTANTIATE_TEST_SUITE_P(Builds, FixtureTypes,
+                         ::testing::Values(&fixture, &fixture_dwarf2,
+                                           &fixture_dwz),
+                         [](const auto& info) -> std::string {
+                           return info.index == 0   ? "Dwarf5"
+                                  : info.index == 1 ? "Dwarf2"
+                                                    : "Dwz";
+                         });
 
 // struct fx_list refers to itself through its typedef: whichever is asked
 // for first, both come out complete.
@@ -234,7 +249,25 @@ TEST(FixtureRecursiveTypes, AnyOrder) {
   }
 }
 
-TEST_F(FixtureTypes, Spellings) {
+// A type that several units define alike is one Type; two different types
+// that share a name (in different files) stay two.
+TEST_P(FixtureTypes, TypesDefinedInTwoUnits) {
+  TypeRef holder = type("struct fx_sema_holder");  // sdt_fixture_sema.c
+  ASSERT_NE(holder, nullptr);
+  TypeRef shared = holder->find_member("shared")->type;
+  EXPECT_EQ(shared, type("struct fx_shared"));
+  EXPECT_EQ(shared->find_member("x")->type, type("int"));
+  TypeRef dup = holder->find_member("dup")->type;
+  EXPECT_NE(dup, type("struct fx_dup"));
+  EXPECT_EQ(dup->name, "struct fx_dup");
+  EXPECT_EQ(dup->member_names(), std::vector<std::string>{"a"});
+  EXPECT_EQ(dup->size, 4u);
+  // find_type gives the first unit's (sdt_fixture.c).
+  EXPECT_EQ(type("struct fx_dup")->member_names(),
+            (std::vector<std::string>{"b", "c"}));
+}
+
+TEST_P(FixtureTypes, Spellings) {
   const struct {
     const char* spelling;
     const char* name;
@@ -269,6 +302,7 @@ TEST_F(FixtureTypes, Spellings) {
       {"struct fx_key * const", "struct fx_key *", TypeKind::Pointer, 8, false},
       {"fx_u128 *", "fx_u128 *", TypeKind::Pointer, 8, false},
       {"enum fx_result", "enum fx_result", TypeKind::Enum, 4, false},
+      {"float", "float", TypeKind::Void, 4, false},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.spelling);

@@ -33,6 +33,14 @@ inline std::string fixture() {
 inline std::string fixture_nopie() {
   return built("OVSQ_SDT_FIXTURE_NOPIE", "tests/unit/sdt_fixture_nopie");
 }
+inline std::string fixture_dwarf2() {
+  return built("OVSQ_SDT_FIXTURE_DWARF2", "tests/unit/sdt_fixture_dwarf2");
+}
+// Empty where dwz is not installed.
+inline std::string fixture_dwz() {
+  const char* value = std::getenv("OVSQ_SDT_FIXTURE_DWZ");
+  return value != nullptr ? value : "";
+}
 inline std::string fixture_stripped() {
   return built("OVSQ_SDT_FIXTURE_STRIPPED", "tests/unit/sdt_fixture.stripped");
 }

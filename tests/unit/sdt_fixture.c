@@ -9,7 +9,8 @@
  * Types: shapes like the ones ovsq reads in ovs-vswitchd (a union
  * typedef, an _Atomic pointer inside an anonymous struct, enums), plus a
  * bit-field, an anonymous union, arrays, a function pointer, an opaque
- * struct and recursive types.  The tests check their exact layout. */
+ * struct, recursive types, and types defined in both source files.  The
+ * tests check their exact layout. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -67,7 +68,19 @@ struct fx_key {
   uint8_t tail[];                  /* 168 */
 };
 
+/* Two files define these: fx_shared alike, fx_dup differently (see
+ * sdt_fixture_sema.c). */
+struct fx_shared {
+  int x;
+};
+struct fx_dup {
+  long b;
+  char c;
+};
+
 struct fx_key fx_global_key;
+struct fx_shared fx_shared_main;
+struct fx_dup fx_dup_main;
 volatile int fx_sink;
 
 void fx_first(struct fx_key *key, int n);

@@ -6,6 +6,18 @@
 
 void fx_sema_fire(int n);
 
+/* The same struct fx_shared as sdt_fixture.c's; another struct fx_dup. */
+struct fx_shared {
+  int x;
+};
+struct fx_dup {
+  int a;
+};
+struct fx_sema_holder {
+  struct fx_dup dup;
+  struct fx_shared shared;
+} fx_sema_holder;
+
 unsigned short ovsq_fx_guarded_semaphore __attribute__((section(".probes")));
 
 void fx_sema_fire(int n) {

@@ -3,7 +3,9 @@
 #include <elf.h>
 #include <gtest/gtest.h>
 
+#include <cstddef>
 #include <cstring>
+#include <optional>
 #include <filesystem>
 #include <set>
 #include <string>
@@ -156,32 +158,33 @@ TEST(ReadUsdtNotes, StrippedFixture) {
   EXPECT_EQ(stripped.find("ovsq_fx", "konst")->locations[0].arg_error, "");
 }
 
-// A copy of `path` with the sh_addr of `section` moved by `addr_delta`,
-// and e_machine set to `machine` unless it is 0.
-std::string patched_copy(const TempDir& dir, const std::string& path,
-                         const char* section, int64_t addr_delta,
-                         uint16_t machine = 0) {
-  std::vector<unsigned char> bytes = file_bytes(path);
+// The section header of `section` in an ELF image (nullopt if none).
+std::optional<Elf64_Shdr> section_header(const std::vector<unsigned char>& bytes,
+                                         const char* section,
+                                         size_t* at = nullptr) {
   Elf64_Ehdr eh;
   std::memcpy(&eh, bytes.data(), sizeof eh);
-  if (machine != 0) {
-    eh.e_machine = machine;
-    std::memcpy(bytes.data(), &eh, sizeof eh);
-  }
-  if (section != nullptr) {
-    auto shdr_at = [&](size_t i) { return eh.e_shoff + i * eh.e_shentsize; };
-    Elf64_Shdr strtab;
-    std::memcpy(&strtab, &bytes[shdr_at(eh.e_shstrndx)], sizeof strtab);
-    for (size_t i = 0; i < eh.e_shnum; ++i) {
-      Elf64_Shdr sh;
-      std::memcpy(&sh, &bytes[shdr_at(i)], sizeof sh);
-      const char* name =
-          reinterpret_cast<const char*>(&bytes[strtab.sh_offset + sh.sh_name]);
-      if (std::strcmp(name, section) != 0) continue;
-      sh.sh_addr += addr_delta;
-      std::memcpy(&bytes[shdr_at(i)], &sh, sizeof sh);
+  auto shdr_at = [&](size_t i) { return eh.e_shoff + i * eh.e_shentsize; };
+  Elf64_Shdr strtab;
+  std::memcpy(&strtab, &bytes[shdr_at(eh.e_shstrndx)], sizeof strtab);
+  for (size_t i = 0; i < eh.e_shnum; ++i) {
+    Elf64_Shdr sh;
+    std::memcpy(&sh, &bytes[shdr_at(i)], sizeof sh);
+    if (std::strcmp(reinterpret_cast<const char*>(
+                        &bytes[strtab.sh_offset + sh.sh_name]),
+                    section) == 0) {
+      if (at != nullptr) *at = shdr_at(i);
+      return sh;
     }
   }
+  return std::nullopt;
+}
+
+// A copy of the fixture in `dir`, changed by `patch`.
+template <typename F>
+std::string patched_fixture(const TempDir& dir, F patch) {
+  std::vector<unsigned char> bytes = file_bytes(fixture());
+  patch(bytes);
   std::string out = dir / "patched";
   write_file(out, bytes);
   return out;
@@ -192,8 +195,12 @@ std::string patched_copy(const TempDir& dir, const std::string& path,
 TEST(ReadUsdtNotes, StapsdtBaseAdjustsAddresses) {
   TempDir dir;
   UsdtNotes orig = read_usdt_notes(fixture());
-  UsdtNotes moved =
-      read_usdt_notes(patched_copy(dir, fixture(), ".stapsdt.base", -0x10));
+  UsdtNotes moved = read_usdt_notes(patched_fixture(dir, [](auto& bytes) {
+    size_t at = 0;
+    Elf64_Shdr sh = section_header(bytes, ".stapsdt.base", &at).value();
+    sh.sh_addr -= 0x10;
+    std::memcpy(&bytes[at], &sh, sizeof sh);
+  }));
   ASSERT_EQ(names(moved), names(orig));
   for (size_t i = 0; i < orig.probes.size(); ++i) {
     for (size_t j = 0; j < orig.probes[i].locations.size(); ++j) {
@@ -215,10 +222,22 @@ TEST(ReadUsdtNotes, Errors) {
   std::string source = std::string(OVSQ_SOURCE_ROOT) + "/tests/unit/sdt_fixture.c";
   EXPECT_EQ(error_of([&] { read_usdt_notes(source); }),
             source + " is not an ELF file");
-  std::string arm = patched_copy(dir, fixture(), nullptr, 0, EM_AARCH64);
+  std::string arm = patched_fixture(dir, [](auto& bytes) {
+    uint16_t machine = EM_AARCH64;
+    std::memcpy(&bytes[offsetof(Elf64_Ehdr, e_machine)], &machine, 2);
+  });
   EXPECT_EQ(error_of([&] { read_usdt_notes(arm); }),
             arm + " is not a 64-bit x86_64 binary; ovsq reads the USDT probes "
                   "of x86_64 ELF files only");
+  // A note too short for its three addresses.
+  std::string bad = patched_fixture(dir, [](auto& bytes) {
+    Elf64_Shdr sh = section_header(bytes, ".note.stapsdt").value();
+    uint32_t descsz = 20;
+    std::memcpy(&bytes[sh.sh_offset + offsetof(Elf64_Nhdr, n_descsz)],
+                &descsz, 4);
+  });
+  EXPECT_EQ(error_of([&] { read_usdt_notes(bad); }),
+            bad + " has a malformed .note.stapsdt note");
 }
 
 TEST(ReadUsdtNotes, BinaryWithoutProbes) {
