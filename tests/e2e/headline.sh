@@ -1,6 +1,6 @@
 # The headline query against one simulator variant: every FDR_FLOW_IDLE
 # deletion the sim fires is printed once, with its ufid in OVS's text form,
-# and nothing else.  $1 = plain | stripped | sema
+# and nothing else.  $1 = plain | stripped | sema | debug-file
 . "$(dirname "$0")/lib.sh"
 require_kernel
 
@@ -10,6 +10,10 @@ case $variant in
   plain) binary=$SIM ;;
   stripped) binary=$SIM_STRIPPED; extra=(--debug-dir "$SIM_DEBUG_DIR") ;;
   sema) binary=$SIM_SEMA ;;
+  debug-file)
+    binary=$SIM_STRIPPED
+    id=$(readelf -n "$SIM_STRIPPED" | sed -n 's/.*Build ID: //p')
+    extra=(--debug-file "$SIM_DEBUG_DIR/.build-id/${id:0:2}/${id:2}.debug") ;;
   *) fail "unknown variant $variant" ;;
 esac
 
