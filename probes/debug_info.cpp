@@ -81,8 +81,8 @@ TypeRef DwarfDebugInfo::find_type(std::string_view spelling) {
   } else if (words.size() == 1 && first == "void") {
     type = types_->void_type();
   } else if (words.size() == 1 && (first == "bool" || first == "_Bool")) {
-    type = types_->named(first);
-    if (type == nullptr) type = types_->named("_Bool");
+    type = types_->named("_Bool");  // C's name; C23's is "bool"
+    if (type == nullptr) type = types_->named("bool");
     if (type == nullptr) type = types_->synthesized_int("_Bool", 1, false);
   } else {
     // A C integer spelling, else a typedef or a base type as DWARF names
