@@ -393,7 +393,7 @@ LoweredProgram lower(const frontend::Program& program,
                                        uint32_t(out.layouts.size())));
     }
     for (size_t p = 0; p < clause.probes.size(); ++p) {
-      const frontend::ProbeRef& probe = *&clause.probes[p];
+      const frontend::ProbeRef& probe = clause.probes[p];
       // Locations whose arguments sit in the same places share a program.
       std::map<std::string, std::string> program_for_specs;
       for (const probes::UsdtLocation& location : probe.usdt->locations) {
