@@ -110,7 +110,6 @@ ValueType Sema::value_type(TypeRef type) {
 }
 
 bool Sema::check(Program& program) {
-  if (program.clauses.empty()) return !diagnostics_.has_errors();
   bool ok = true;
   for (Clause& clause : program.clauses) {
     if (!bind_probes(clause)) {

@@ -33,7 +33,7 @@ case $1 in
     expect_error 1 "ovsq: no process with PID $pid is running" -p $pid -e "$HEADLINE"
     ;;
   missing-binary)
-    expect_error 1 "ovsq: cannot read /nonexistent/ovs-vswitchd: No such file or directory" --binary /nonexistent/ovs-vswitchd --emit=obj -e "$HEADLINE"
+    expect_error 1 "ovsq: cannot open /nonexistent/ovs-vswitchd: No such file or directory" --binary /nonexistent/ovs-vswitchd --emit=obj -e "$HEADLINE"
     ;;
   no-probes)
     expect_error 1 "ovsq: /bin/true has no USDT probes (Open vSwitch needs to be built with --enable-usdt-probes)" --binary /bin/true --emit=obj -e "$HEADLINE"
