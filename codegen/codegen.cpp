@@ -406,7 +406,7 @@ LoweredProgram lower(const frontend::Program& program,
               .lower(clause, out.layouts, layout_ids);
         }
         out.attach_points.push_back(runtime::AttachPoint{
-            it->second, probe.catalog->full_name(), location.file_offset,
+            runtime::AttachPoint::Trigger::Probe, it->second, probe.catalog->full_name(), location.file_offset,
             location.semaphore_file_offset});
       }
     }

@@ -3,14 +3,22 @@
 // fills in Expr::type and Expr::binding, and after that codegen reads only
 // the typed tree.
 //
-// Grammar of this slice (docs/language.md has the full text):
-//   program := clause+
+// Grammar (docs/language.md has the full text):
+//   program := (clause | run_limit)+
 //   clause  := 'on' probe (',' probe)* ['where' expr] action
-//   action  := 'print' print_item (',' print_item)*
-//   print_item := expr
-// Later statements (printf, aggregations, map assignment, delete, exit,
-// blocks) become new Stmt alternatives; later clause kinds (begin, end,
-// every) become new Clause::Kind values.
+//            | 'begin' action | 'end' action
+//   run_limit := 'every' duration | 'for' duration | 'limit' integer
+//   action  := statement | '{' [statement (';' statement)* [';']] '}'
+//   statement := 'print' expr ['as' name] (',' expr ['as' name])*
+//              | 'printf' '(' string (',' expr)* ')'
+//              | aggregation ['by' expr (',' expr)*]
+//              | '@' name ['[' expr (',' expr)* ']'] '=' (aggregation | expr)
+//              | 'delete' '@' name ['[' expr (',' expr)* ']']
+//              | 'exit'
+//   aggregation := 'count' ['(' ')'] | ('sum'|'avg'|'min'|'max'|'hist') '(' expr ')'
+//                | 'lhist' '(' expr ',' int ',' int ',' int ')'
+// Aggregation calls are also parsed where an expression may stand (as a
+// Call), so that sema can say why one cannot be used there.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -31,6 +39,12 @@ using ExprPtr = std::unique_ptr<Expr>;
 
 struct IntLiteral {
   uint64_t value = 0;
+  bool is_duration = false;  // written with a unit: 10ms; value is in ns
+};
+
+// "text": C escapes \n \t \" \\ already decoded.
+struct StringLiteral {
+  std::string value;
 };
 
 // A bare name: a probe argument or derived field (ufid), an enum constant
@@ -38,6 +52,21 @@ struct IntLiteral {
 // Expr::binding.
 struct Identifier {
   std::string name;
+};
+
+// @name or @name[k1, k2]: a read of a map (0 for a missing key).
+struct MapRead {
+  std::string name;  // with the '@'
+  std::vector<ExprPtr> keys;
+};
+
+// name(args): an aggregation function (count, sum, avg, min, max, hist,
+// lhist).  Statements take them apart; anywhere else sema rejects them.
+struct Call {
+  std::string name;
+  SourceLoc name_loc;
+  std::vector<ExprPtr> args;
+  bool has_parens = true;  // `count` may be written without ()
 };
 
 // base->member (arrow) or base.member.
@@ -87,6 +116,7 @@ struct ValueType {
     Pointer,    // c_type is the pointer type; printed as hex
     Ufid,       // 128-bit flow id, printed as ufid:xxxxxxxx-...
     Aggregate,  // a struct/union in target memory: only ->/. may follow
+    String,     // a NUL-padded char array of `size` bytes (comm, "literals")
   };
   Kind kind = Kind::Unknown;
   uint32_t size = 0;
@@ -116,7 +146,12 @@ struct Binding {
     DerivedUfid,   // per_probe[i]: ukey->ufid (inline) or *put->ufid
     EnumConstant,  // constant
     Member,        // MemberAccess: field at `offset` of the base
+    Builtin,       // builtin
+    Map,           // MapRead: map_id indexes Program::maps
   };
+  enum class BuiltinKind { None, Now, Walltime, Pid, Tid, Comm, Cpu, Probe };
+  BuiltinKind builtin = BuiltinKind::None;
+  int map_id = -1;
   Kind kind = Kind::None;
   int64_t constant = 0;
   uint64_t offset = 0;
@@ -128,7 +163,9 @@ struct Binding {
 
 struct Expr {
   SourceLoc loc;
-  std::variant<IntLiteral, Identifier, MemberAccess, Unary, Binary> node;
+  std::variant<IntLiteral, StringLiteral, Identifier, MemberAccess, Unary,
+               Binary, MapRead, Call>
+      node;
   ValueType type;    // sema
   Binding binding;   // sema (Identifier and MemberAccess)
 
@@ -140,7 +177,7 @@ struct Expr {
 
 struct PrintItem {
   ExprPtr expr;
-  std::string header;  // column header: the expression's source text
+  std::string header;  // column header: the `as` name, else the expression's text
 };
 
 struct PrintStmt {
@@ -148,7 +185,64 @@ struct PrintStmt {
   std::vector<PrintItem> items;
 };
 
-using Stmt = std::variant<PrintStmt>;
+// One piece of a printf format, as sema parsed it: literal text, then
+// (when arg >= 0) one conversion of argument `arg`.
+struct FormatPiece {
+  std::string literal;     // "%%" already turned into "%"
+  int arg = -1;
+  std::string conversion;  // the whole conversion, e.g. "%-8s", "%5llu"
+  SourceLoc loc;           // of the conversion in the source
+};
+
+struct PrintfStmt {
+  SourceLoc loc;
+  std::string format;
+  SourceLoc format_loc;  // of the string literal, quotes included
+  std::vector<ExprPtr> args;
+  std::vector<FormatPiece> pieces;  // sema
+};
+
+enum class AggregationKind { Count, Sum, Avg, Min, Max, Hist, Lhist };
+
+// `count by k1, k2` or `@name[k1, k2] = count()`: one update of an
+// aggregation kept in a BPF map.
+struct AggregateStmt {
+  SourceLoc loc;
+  std::string map_name;  // "@name"; empty for an anonymous aggregation
+  SourceLoc map_loc;
+  std::vector<ExprPtr> keys;  // the `by` list or the [subscripts]
+  ExprPtr call;               // a Call
+  std::string text;           // the statement's source text (a title)
+  // sema
+  AggregationKind kind = AggregationKind::Count;
+  int map_id = -1;
+};
+
+// @name[k1, k2] = expr (or @name = expr).
+struct AssignStmt {
+  SourceLoc loc;
+  std::string map_name;
+  SourceLoc map_loc;
+  std::vector<ExprPtr> keys;
+  ExprPtr value;
+  int map_id = -1;  // sema
+};
+
+// delete @name[k1, k2]
+struct DeleteStmt {
+  SourceLoc loc;
+  std::string map_name;
+  SourceLoc map_loc;
+  std::vector<ExprPtr> keys;
+  int map_id = -1;  // sema
+};
+
+struct ExitStmt {
+  SourceLoc loc;
+};
+
+using Stmt = std::variant<PrintStmt, PrintfStmt, AggregateStmt, AssignStmt,
+                          DeleteStmt, ExitStmt>;
 
 // ---- clauses -----------------------------------------------------------
 
@@ -161,14 +255,39 @@ struct ProbeRef {
 };
 
 struct Clause {
+  enum class Kind { Probe, Begin, End };
+  Kind kind = Kind::Probe;
   SourceLoc loc;
-  std::vector<ProbeRef> probes;
-  ExprPtr predicate;  // may be null
-  std::vector<Stmt> actions;
+  std::vector<ProbeRef> probes;  // Probe clauses only
+  ExprPtr predicate;             // may be null
+  std::vector<Stmt> actions;     // a bare statement or a block's statements
+};
+
+// A program-wide run limit: `every 1s`, `for 10s`, `limit 100`.
+struct RunLimit {
+  SourceLoc loc;
+  uint64_t value = 0;  // ns for every/for; rows for limit
+  bool set = false;
+};
+
+// What sema learnt about one map: from its first use, which every other
+// use must agree with.
+struct MapInfo {
+  std::string name;           // "@born"; anonymous: the statement's text
+  bool anonymous = false;
+  SourceLoc first_loc;
+  std::vector<ValueType> key_types;
+  bool is_aggregation = false;
+  AggregationKind aggregation = AggregationKind::Count;
+  int64_t lhist_min = 0, lhist_max = 0, lhist_step = 1;
+  ValueType value_type;       // plain maps: the stored value's type
+  std::vector<std::string> key_headers;  // the key expressions' text
 };
 
 struct Program {
   std::vector<Clause> clauses;
+  RunLimit every, for_duration, limit;
+  std::vector<MapInfo> maps;  // sema
 };
 
 // Renders the tree as an indented S-expression (for --emit=ast and golden

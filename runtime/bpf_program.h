@@ -5,7 +5,19 @@
 // Event wire format (all little-endian, host = target = x86_64):
 //   struct event { uint32_t layout_id; uint32_t pad; <columns at their offsets> };
 // layout_id indexes BpfProgramSet::layouts.  Every column is naturally
-// aligned and the whole event is padded to 8 bytes.
+// aligned and the whole event is padded to 8 bytes.  Layout id
+// kExitEventId is the `exit` statement's event (8 bytes, no columns).
+//
+// Aggregation maps (AggregationMap): BPF_MAP_TYPE_PERCPU_HASH, key = the
+// key columns at their offsets (each 8-byte aligned, zero-padded), plus for
+// hist/lhist a trailing u64 bucket index; value per CPU, by kind:
+//   Count: u64 count            Sum: s64 sum          Avg: {s64 sum; u64 count}
+//   Min/Max: {s64 value; u64 count} (count 0: no value on that CPU)
+//   Hist/Lhist: u64 count (of that bucket)
+// Hist buckets: index 0 holds values < 0, 1 holds 0, k >= 2 holds
+// [2^(k-2), 2^(k-1)).  Lhist buckets: 0 holds values < min, 1 + i holds
+// [min + i*step, min + (i+1)*step), and the last, 1 + (max-min)/step,
+// holds values >= max.
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -17,6 +29,16 @@ namespace ovsq::runtime {
 // them up in the loaded object).
 inline constexpr const char* kEventsMap = "events";  // BPF_MAP_TYPE_RINGBUF
 inline constexpr const char* kLostMap = "lost";      // PERCPU_ARRAY[1] of u64
+// PERCPU_ARRAY[BpfProgramSet::map_update_sites.size()] of u64: updates a
+// full map refused, by site.
+inline constexpr const char* kMapFullMap = "map_full";
+// ARRAY[1] of u64, set to 1 by `exit` (its event may not fit the ring).
+inline constexpr const char* kExitMap = "exit_flag";
+inline constexpr uint32_t kExitEventId = 0xffffffff;
+// Functions of the ovsq binary that `begin` and `end` programs attach to
+// (uprobes on ovsq itself, which calls them once each).
+inline constexpr const char* kBeginTrigger = "ovsq_begin_trigger";
+inline constexpr const char* kEndTrigger = "ovsq_end_trigger";
 
 enum class ColumnKind {
   Unsigned,  // size 1/2/4/8, printed in decimal
@@ -25,6 +47,7 @@ enum class ColumnKind {
   Enum,      // printed by enumerator name, or the number when it has none
   Pointer,   // printed as 0x... hex
   Ufid,      // 16 bytes, ovs_u128 u32[4], printed as ufid:%08x-%04x-...
+  String,    // `size` bytes of text, NUL-padded (may fill all `size`)
 };
 
 struct Column {
@@ -35,6 +58,16 @@ struct Column {
   std::vector<std::pair<int64_t, std::string>> enumerators;  // Enum
 };
 
+// One piece of a printf event: literal text, then (when column >= 0) the
+// column's value formatted by `conversion` (a C conversion whose argument
+// sema checked against the column's kind: %d %i %u %x %X %o %s %c %p with
+// flags, width and precision; %s formats any column as its text form).
+struct PrintfPiece {
+  std::string literal;
+  int column = -1;
+  std::string conversion;
+};
+
 struct EventLayout {
   uint32_t id = 0;
   // Names the clause in the output when a program has several layouts
@@ -43,12 +76,41 @@ struct EventLayout {
   std::string label;
   uint32_t size = 0;  // bytes, including the 8-byte header
   std::vector<Column> columns;
+  // printf: the event is one line of text made of these pieces, not a row
+  // of the columns.
+  bool is_printf = false;
+  std::vector<PrintfPiece> printf_pieces;
+};
+
+enum class AggregationKind { Count, Sum, Avg, Min, Max, Hist, Lhist };
+
+// An aggregation kept in the kernel (layout above), read at the end and at
+// every `every` interval.
+struct AggregationMap {
+  std::string bpf_name;  // the map's name in the object
+  std::string title;     // "@idle", or an anonymous one's text: "count by reason"
+  AggregationKind kind = AggregationKind::Count;
+  std::vector<Column> keys;  // offsets from the start of the key
+  uint32_t key_size = 0;     // Hist/Lhist: includes the trailing u64 bucket
+  uint32_t value_size = 8;   // per CPU
+  std::string value_header;  // "count", "sum", "avg", "min", "max", "hist"...
+  int64_t lhist_min = 0, lhist_max = 0, lhist_step = 1;
+  uint32_t max_entries = 0;
+};
+
+// A statement that inserts into a map, for "map @x is full" reports.
+struct MapUpdateSite {
+  std::string map;    // "@born" or an anonymous aggregation's title
+  std::string where;  // "flow.ovsq:3:5"
+  uint32_t max_entries = 0;
 };
 
 // One uprobe to create: program `program` at `file_offset` of the binary,
 // with the probe's semaphore (if any) raised through the kernel's
 // ref_ctr_offset so nothing is left raised if ovsq dies.
 struct AttachPoint {
+  enum class Trigger { Probe, Begin, End };
+  Trigger trigger = Trigger::Probe;  // Begin/End: on ovsq's own trigger
   std::string program;        // BPF program (function) name in the object
   std::string probe;          // provider:name, for messages
   uint64_t file_offset = 0;
@@ -61,6 +123,14 @@ struct BpfProgramSet {
   std::vector<AttachPoint> attach_points;
   std::vector<EventLayout> layouts;
   uint32_t ringbuf_bytes = 0;   // size of kEventsMap
+  std::vector<AggregationMap> aggregations;
+  std::vector<MapUpdateSite> map_update_sites;  // indexes kMapFullMap
+  // Run limits (0: none): print and reset aggregations every `every_ns`,
+  // stop after `for_ns`, stop after `limit_rows` rows (events and printf
+  // lines).
+  uint64_t every_ns = 0;
+  uint64_t for_ns = 0;
+  uint64_t limit_rows = 0;
 };
 
 }  // namespace ovsq::runtime

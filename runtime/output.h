@@ -1,0 +1,113 @@
+#pragma once
+// Everything ovsq prints while tracing goes through one Output, in one of
+// three formats (docs/output.md is the user-facing description):
+//   text  aligned rows (runtime/event_printer.h), printf lines, aggregation
+//         tables and histogram bar charts; status lines (lost events, full
+//         maps) go to the error stream.
+//   json  one JSON object per line on the output stream, for every kind of
+//         record including lost events, full maps and errors.
+//   csv   RFC 4180: each table (event rows of one clause, one aggregation
+//         at one time) starts with its header record; status lines go to
+//         the error stream as in text.
+// The runner decides what happens when; an Output only formats.
+#include <chrono>
+#include <cstdint>
+#include <iosfwd>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runtime/bpf_program.h"
+
+namespace ovsq::runtime {
+
+enum class OutputFormat { Text, Json, Csv };
+
+// One cell of a decoded key: its text as the event printer shows it (enum
+// names, ufid:..., decimal) and whether JSON writes it as a number.
+struct Cell {
+  std::string text;
+  bool is_number = false;
+};
+
+struct HistBucket {
+  // Text: "(..., 0)", "[0]", "[1]", "[2, 4)", "[4K, 8K)", "[100, ...)";
+  // JSON: the bounds as numbers (low inclusive, high exclusive; absent at
+  // the open ends).
+  bool has_low = false, has_high = false;
+  int64_t low = 0, high = 0;
+  uint64_t count = 0;
+};
+
+struct AggregationRow {
+  std::vector<Cell> key;
+  // Count/Sum/Min/Max: value; Avg: average (sum / count, integer division
+  // toward zero, as bpftrace prints it) and count; Hist/Lhist: buckets from
+  // the lowest non-empty one to the highest, empty ones in between kept.
+  int64_t value = 0;
+  uint64_t count = 0;
+  std::vector<HistBucket> buckets;
+};
+
+// An aggregation's contents at one moment, rows sorted: by value,
+// largest first, ties by key; Hist/Lhist by key.
+struct AggregationTable {
+  const AggregationMap* map = nullptr;
+  std::vector<AggregationRow> rows;
+};
+
+// Raw contents of an aggregation map: each key with one value per CPU.
+struct RawEntry {
+  std::vector<uint8_t> key;
+  std::vector<uint8_t> values;  // ncpus * map.value_size bytes
+};
+
+// Combines per-CPU values, decodes keys and buckets, and sorts.
+AggregationTable decode_aggregation(const AggregationMap& map,
+                                    std::span<const RawEntry> entries,
+                                    int ncpus);
+
+// When an interval or the run ended.
+struct Moment {
+  std::chrono::system_clock::time_point wall;
+  uint64_t interval = 0;  // 1, 2, ... for `every`; 0 at the end of the run
+};
+
+struct LostReport {
+  Moment at;
+  uint64_t count = 0;             // in this interval, or in total when final
+  std::vector<uint64_t> per_cpu;  // same period, index = CPU
+  bool final = false;
+};
+
+struct MapFullReport {
+  const MapUpdateSite* site = nullptr;
+  uint64_t dropped = 0;  // in total
+};
+
+class Output {
+ public:
+  static std::unique_ptr<Output> create(OutputFormat format,
+                                        const std::vector<EventLayout>& layouts,
+                                        std::ostream& out, std::ostream& err);
+  virtual ~Output() = default;
+
+  // Header lines for the event rows (text, csv); nothing for json.
+  virtual void start() = 0;
+  // One event (row or printf line).  False when malformed (nothing
+  // written).
+  virtual bool event(std::span<const uint8_t> data) = 0;
+  // The aggregations at the end of an interval (at.interval >= 1) or of
+  // the run (0): a timestamp line (text) then each table.
+  virtual void aggregations(const Moment& at,
+                            std::span<const AggregationTable> tables) = 0;
+  virtual void lost(const LostReport& report) = 0;
+  virtual void map_full(const MapFullReport& report) = 0;
+  // A runtime error that ends the run (the driver also tells stderr).
+  virtual void error(std::string_view message) = 0;
+  virtual void flush() = 0;
+};
+
+}  // namespace ovsq::runtime
