@@ -2,8 +2,9 @@
 // Lowers the typed AST to a BPF module: one BPF program per (clause, probe,
 // distinct set of argument locations), each reading its arguments straight
 // from pt_regs or user memory as the probe's note says (no spec map, no
-// bpf_usdt_arg; docs/design.md says why), evaluating the `where` predicate
-// and writing one ring-buffer event per print.
+// bpf_usdt_arg; docs/design.md says why), plus one program each for
+// `begin` and `end` clauses; one BPF map per map of the program.  The
+// statements themselves are lowered by codegen/program_lowering.
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,13 +19,16 @@ struct CodegenOptions {
   // Size of the events ring buffer: a power of two, a multiple of the page
   // size.  1024 pages, as OVS's own usdt-scripts default to.
   uint32_t ringbuf_bytes = 4u << 20;
+  // Entries of every map (plain and aggregation).
+  uint32_t map_entries = 10240;
+  // The query's file name, for "map is full at FILE:LINE:COL" reports.
+  std::string source_name = "<command-line>";
 };
 
 struct LoweredProgram {
   std::unique_ptr<BpfModule> module;
-  std::vector<runtime::AttachPoint> attach_points;
-  std::vector<runtime::EventLayout> layouts;
-  uint32_t ringbuf_bytes = 0;
+  // Everything of runtime::BpfProgramSet but the object and the binary.
+  runtime::BpfProgramSet programs;
 };
 
 // `program` must have passed frontend::Sema::check.

@@ -2,6 +2,8 @@
 // attached program -> events -> output, stopping early for --emit or
 // --list.  Each stage lives in its own directory; this file only strings
 // them together.
+#include <unistd.h>
+
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -93,14 +95,51 @@ int list_probes(const std::string& binary) {
   return 0;
 }
 
+// Where the query's output goes: -o FILE or stdout.
+class OutputStream {
+ public:
+  OutputStream(const std::string& path, bool append = false) {
+    if (path.empty() || path == "-") return;
+    file_.open(path, append ? std::ios::app : std::ios::trunc);
+    if (!file_) throw_errno("cannot write " + path, errno);
+  }
+  std::ostream& get() { return file_.is_open() ? file_ : std::cout; }
+
+ private:
+  std::ofstream file_;
+};
+
+// In JSON mode errors are also records of the output, so that a consumer
+// reading only the JSON learns why it ended.
+void report_error_as_json(const Options& options, std::string_view message) {
+  if (options.format != runtime::OutputFormat::Json || !options.emit_is_none())
+    return;
+  try {
+    OutputStream stream(options.output, true);
+    std::unique_ptr<runtime::Output> output = runtime::Output::create(
+        runtime::OutputFormat::Json, {}, stream.get(), std::cerr);
+    output->error(message);
+    output->flush();
+  } catch (const std::exception&) {
+    // The error itself is on stderr already.
+  }
+}
+
+int report_diagnostics(const Options& options,
+                       const frontend::Diagnostics& diagnostics) {
+  std::cerr << diagnostics.render();
+  for (const frontend::Diagnostic& d : diagnostics.list()) {
+    std::string rendered = diagnostics.render(d);
+    report_error_as_json(options, rendered.substr(0, rendered.find('\n')));
+  }
+  return kExitQueryError;
+}
+
 int run(const Options& options) {
   frontend::Source source = load_query(options);
   frontend::Diagnostics diagnostics(source);
   frontend::Program program = frontend::parse(source, diagnostics);
-  if (diagnostics.has_errors()) {
-    std::cerr << diagnostics.render();
-    return kExitQueryError;
-  }
+  if (diagnostics.has_errors()) return report_diagnostics(options, diagnostics);
   if (options.emit == Emit::Ast && options.binary.empty() && !options.pid) {
     write_output(options, frontend::dump(program));  // untyped: no binary
     return 0;
@@ -119,16 +158,19 @@ int run(const Options& options) {
       probes::DebugInfo::open(target.binary, debug_options);
 
   frontend::Sema sema(notes, *debug_info, diagnostics);
-  if (!sema.check(program)) {
-    std::cerr << diagnostics.render();
-    return kExitQueryError;
-  }
+  if (!sema.check(program)) return report_diagnostics(options, diagnostics);
   if (options.emit == Emit::Ast) {
     write_output(options, frontend::dump(program));
     return 0;
   }
 
-  codegen::LoweredProgram lowered = codegen::lower(program, {});
+  codegen::CodegenOptions codegen_options;
+  codegen_options.source_name = source.name;
+  if (options.ring_pages)
+    codegen_options.ringbuf_bytes =
+        options.ring_pages * static_cast<uint32_t>(::sysconf(_SC_PAGESIZE));
+  if (options.map_entries) codegen_options.map_entries = options.map_entries;
+  codegen::LoweredProgram lowered = codegen::lower(program, codegen_options);
   auto emit = [&](codegen::OutputKind kind) {
     std::vector<uint8_t> bytes = lowered.module->emit(kind);
     return std::string(bytes.begin(), bytes.end());
@@ -140,16 +182,16 @@ int run(const Options& options) {
     default: break;
   }
 
-  runtime::BpfProgramSet programs;
+  runtime::BpfProgramSet programs = std::move(lowered.programs);
   programs.object = lowered.module->emit(codegen::OutputKind::Object);
   programs.binary = target.binary;
-  programs.attach_points = std::move(lowered.attach_points);
-  programs.layouts = std::move(lowered.layouts);
-  programs.ringbuf_bytes = lowered.ringbuf_bytes;
   runtime::RunOptions run_options;
   run_options.pids = target.pids;
   run_options.quiet = options.quiet;
-  return runtime::run(programs, run_options, std::cout, std::cerr);
+  OutputStream stream(options.output);
+  std::unique_ptr<runtime::Output> output = runtime::Output::create(
+      options.format, programs.layouts, stream.get(), std::cerr);
+  return runtime::run(programs, run_options, *output, std::cerr);
 }
 
 }  // namespace
@@ -165,9 +207,11 @@ int main(int argc, char** argv) {
     return run(*options);
   } catch (const ovsq::UserError& e) {
     std::cerr << "ovsq: " << e.what() << "\n";
+    report_error_as_json(*options, e.what());
     return 1;
   } catch (const std::exception& e) {
     std::cerr << "ovsq: internal error: " << e.what() << "\n";
+    report_error_as_json(*options, std::string("internal error: ") + e.what());
     return 70;
   }
 }

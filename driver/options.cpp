@@ -29,7 +29,10 @@ std::optional<Emit> parse_emit(const std::string& stage) {
 std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
   Options options;
   std::string emit;
+  std::string format;
   pid_t pid = 0;
+  int64_t ring_pages = 0;
+  int64_t map_entries = 0;
   po::options_description visible("Options");
   visible.add_options()
       ("help,h", "show this help and exit")
@@ -46,7 +49,14 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
        "list the binary's USDT probes and argument specs, then exit")
       ("emit", po::value(&emit),
        "dump one stage instead of tracing: ast, ir, asm or obj")
-      ("output,o", po::value(&options.output), "write --emit output to this file")
+      ("format,f", po::value(&format),
+       "how to print what the query prints: text (default), json or csv")
+      ("output,o", po::value(&options.output),
+       "write the query's output (or --emit's) to this file instead of stdout")
+      ("ring-pages", po::value(&ring_pages),
+       "size of the events ring buffer in pages, a power of two (default 1024)")
+      ("map-entries", po::value(&map_entries),
+       "entries of every map and aggregation (default 10240)")
       ("quiet,q", po::bool_switch(&options.quiet), "no status lines on stderr");
   po::options_description hidden;
   hidden.add_options()("file", po::value(&options.query_file));
@@ -97,8 +107,23 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
     return usage_error("give the query either with -e or as a file, not both");
   if (!has_expr && !has_file && !options.list)
     return usage_error("no query: give one with -e QUERY or as a FILE.ovsq");
-  if (!options.output.empty() && options.emit == Emit::None)
-    return usage_error("-o needs --emit");
+  if (!format.empty()) {
+    if (format == "text") options.format = runtime::OutputFormat::Text;
+    else if (format == "json") options.format = runtime::OutputFormat::Json;
+    else if (format == "csv") options.format = runtime::OutputFormat::Csv;
+    else return usage_error("unknown --format '" + format + "': use text, json or csv");
+  }
+  if (vm.count("ring-pages")) {
+    if (ring_pages <= 0 || ring_pages > (1 << 18) ||
+        (ring_pages & (ring_pages - 1)) != 0)
+      return usage_error("--ring-pages needs a power of two from 1 to 262144");
+    options.ring_pages = uint32_t(ring_pages);
+  }
+  if (vm.count("map-entries")) {
+    if (map_entries <= 0 || map_entries > (1 << 24))
+      return usage_error("--map-entries needs a number from 1 to 16777216");
+    options.map_entries = uint32_t(map_entries);
+  }
   return options;
 }
 

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "runtime/output.h"
+
 namespace ovsq::driver {
 
 enum class Emit { None, Ast, Ir, Asm, Obj };
@@ -21,6 +23,11 @@ struct Options {
   Emit emit = Emit::None;   // --emit
   std::string output;       // -o
   bool quiet = false;       // -q
+  runtime::OutputFormat format = runtime::OutputFormat::Text;  // --format
+  uint32_t ring_pages = 0;  // --ring-pages (0: default)
+  uint32_t map_entries = 0; // --map-entries (0: default)
+
+  bool emit_is_none() const { return emit == Emit::None; }
 };
 
 // Parses argv.  Prints --help/--version itself and returns nullopt with

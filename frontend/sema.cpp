@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "frontend/builtins.h"
 #include "probes/catalog.h"
 
 namespace ovsq::frontend {
@@ -62,6 +63,7 @@ std::string describe(const ValueType& type) {
       return "a pointer to " + c_name(type.c_type ? type.c_type->target : nullptr);
     case ValueType::Kind::Ufid: return "a ufid";
     case ValueType::Kind::Aggregate: return c_name(type.c_type);
+    case ValueType::Kind::String: return "a string";
   }
   return "untyped";
 }
@@ -104,26 +106,52 @@ ValueType Sema::value_type(TypeRef type) {
       t.kind = ValueType::Kind::Pointer;
       t.size = 8;
       break;
+    case TypeKind::Array:
+      // char name[N]: text, as comm is.
+      if (type->target && type->target->kind == TypeKind::Int &&
+          type->target->size == 1 && type->count > 0 && type->count <= 256) {
+        t.kind = ValueType::Kind::String;
+        t.size = uint32_t(type->count);
+        break;
+      }
+      t.kind = ValueType::Kind::Aggregate;
+      break;
     default: t.kind = ValueType::Kind::Aggregate; break;
   }
   return t;
 }
 
 bool Sema::check(Program& program) {
+  program_ = &program;
   bool ok = true;
-  for (Clause& clause : program.clauses) {
-    if (!bind_probes(clause)) {
+  std::vector<bool> bound(program.clauses.size(), true);
+  for (size_t i = 0; i < program.clauses.size(); ++i) {
+    Clause& clause = program.clauses[i];
+    if (clause.kind == Clause::Kind::Probe && !bind_probes(clause)) {
+      bound[i] = false;
       ok = false;
-      continue;
     }
+  }
+  // Map writes first (program order), then everything else: a map read
+  // anywhere sees the types its assignments gave it.
+  for (size_t i = 0; i < program.clauses.size(); ++i) {
+    if (!bound[i]) continue;
+    for (Stmt& stmt : program.clauses[i].actions) {
+      if (auto* assign = std::get_if<AssignStmt>(&stmt))
+        ok = check_assign(*assign, program.clauses[i]) && ok;
+      else if (auto* aggregate = std::get_if<AggregateStmt>(&stmt))
+        ok = check_aggregate(*aggregate, program.clauses[i]) && ok;
+    }
+  }
+  for (size_t i = 0; i < program.clauses.size(); ++i) {
+    if (!bound[i]) continue;
+    Clause& clause = program.clauses[i];
     if (clause.predicate) {
       if (check_expr(*clause.predicate, clause)) {
         if (!clause.predicate->type.is_scalar()) {
           diagnostics_.error(DiagnosticKind::PredicateNotScalar,
                              clause.predicate->loc,
-                             {diagnostics_.source().text.substr(
-                                  clause.predicate->loc.offset,
-                                  clause.predicate->loc.length),
+                             {text(*clause.predicate),
                               describe(clause.predicate->type)});
           ok = false;
         }
@@ -132,12 +160,17 @@ bool Sema::check(Program& program) {
       }
     }
     for (Stmt& stmt : clause.actions) {
-      auto& print = std::get<PrintStmt>(stmt);
-      for (PrintItem& item : print.items)
-        ok = check_expr(*item.expr, clause) && require_value(*item.expr) && ok;
+      if (std::holds_alternative<AssignStmt>(stmt) ||
+          std::holds_alternative<AggregateStmt>(stmt))
+        continue;
+      ok = check_statement(stmt, clause) && ok;
     }
   }
   return ok && !diagnostics_.has_errors();
+}
+
+std::string Sema::text(const Expr& expr) const {
+  return std::string(diagnostics_.source().text_at(expr.loc));
 }
 
 bool Sema::bind_probes(Clause& clause) {
@@ -181,9 +214,25 @@ bool Sema::check_expr(Expr& expr, const Clause& clause) {
     expr.type = integer(8, expr.as<IntLiteral>()->value <= INT64_MAX);
     return true;
   }
+  if (const auto* literal = expr.as<StringLiteral>()) {
+    expr.type.kind = ValueType::Kind::String;
+    expr.type.size = uint32_t(literal->value.size() + 1);
+    return true;
+  }
   if (expr.as<Identifier>()) return check_identifier(expr, clause);
   if (expr.as<MemberAccess>()) return check_member(expr, clause);
   if (expr.as<Unary>()) return check_unary(expr, clause);
+  if (expr.as<MapRead>()) return check_map_read(expr, clause);
+  if (const auto* call = expr.as<Call>()) {
+    if (is_aggregation_function(call->name))
+      diagnostics_.error(DiagnosticKind::AggregationInExpression, expr.loc,
+                         {call->name});
+    else
+      diagnostics_.error_with_suggestion(DiagnosticKind::UnknownFunction,
+                                         call->name_loc, {call->name},
+                                         call->name, aggregation_functions());
+    return false;
+  }
   return check_binary(expr, clause);
 }
 
@@ -191,10 +240,13 @@ bool Sema::check_identifier(Expr& expr, const Clause& clause) {
   const std::string& name = expr.as<Identifier>()->name;
 
   // A field of the probe(s): every probe of the clause must have it.
-  const ProbeRef& first = clause.probes.front();
-  bool is_arg = first.catalog->arg_index(name) >= 0;
-  bool is_derived = first.catalog->find_derived(name) != nullptr;
+  const ProbeRef* first_probe =
+      clause.probes.empty() ? nullptr : &clause.probes.front();
+  bool is_arg = first_probe && first_probe->catalog->arg_index(name) >= 0;
+  bool is_derived =
+      first_probe && first_probe->catalog->find_derived(name) != nullptr;
   if (is_arg || is_derived) {
+    const ProbeRef& first = *first_probe;
     expr.binding.kind =
         is_arg ? Binding::Kind::ProbeArg : Binding::Kind::DerivedUfid;
     for (const ProbeRef& probe : clause.probes) {
@@ -242,6 +294,9 @@ bool Sema::check_identifier(Expr& expr, const Clause& clause) {
     return true;
   }
 
+  if (builtin_kind(name) != Binding::BuiltinKind::None)
+    return check_builtin(expr, clause);
+
   if (TypeRef enum_type = debug_info_.find_enumerator(name)) {
     expr.binding.kind = Binding::Kind::EnumConstant;
     for (const probes::Enumerator& e : enum_type->enumerators)
@@ -250,16 +305,78 @@ bool Sema::check_identifier(Expr& expr, const Clause& clause) {
     return true;
   }
 
+  if (is_aggregation_function(name)) {
+    diagnostics_.error(DiagnosticKind::AggregationInExpression, expr.loc,
+                       {name});
+    return false;
+  }
+  std::vector<std::string> candidates = builtin_names();
   if (looks_like_constant(name)) {
     diagnostics_.error_with_suggestion(DiagnosticKind::UnknownEnumConstant,
                                        expr.loc, {name}, name,
                                        debug_info_.enumerator_names());
-  } else {
+  } else if (first_probe) {
+    std::vector<std::string> fields = first_probe->catalog->field_names();
+    candidates.insert(candidates.end(), fields.begin(), fields.end());
     diagnostics_.error_with_suggestion(DiagnosticKind::UnknownField, expr.loc,
-                                       {first.name, name}, name,
-                                       first.catalog->field_names());
+                                       {first_probe->name, name}, name,
+                                       candidates);
+  } else {
+    diagnostics_.error_with_suggestion(DiagnosticKind::UnknownName, expr.loc,
+                                       {name}, name, candidates);
   }
   return false;
+}
+
+probes::TypeRef Sema::probe_enum() {
+  if (probe_enum_) return probe_enum_;
+  probes::Type& type = made_up_types_.emplace_back();
+  type.kind = TypeKind::Enum;
+  type.name = "probe";
+  type.size = 4;
+  std::vector<std::string> names = probes::catalog_probe_names();
+  names.push_back("begin");
+  names.push_back("end");
+  for (size_t i = 0; i < names.size(); ++i)
+    type.enumerators.push_back({names[i], int64_t(i)});
+  return probe_enum_ = &type;
+}
+
+bool Sema::check_builtin(Expr& expr, const Clause&) {
+  expr.binding.kind = Binding::Kind::Builtin;
+  expr.binding.builtin = builtin_kind(expr.as<Identifier>()->name);
+  switch (expr.binding.builtin) {
+    case Binding::BuiltinKind::Now:
+    case Binding::BuiltinKind::Walltime: expr.type = integer(8, false); break;
+    case Binding::BuiltinKind::Pid:
+    case Binding::BuiltinKind::Tid:
+    case Binding::BuiltinKind::Cpu: expr.type = integer(4, false); break;
+    case Binding::BuiltinKind::Comm:
+      expr.type.kind = ValueType::Kind::String;
+      expr.type.size = 16;  // TASK_COMM_LEN
+      break;
+    case Binding::BuiltinKind::Probe: expr.type = value_type(probe_enum()); break;
+    case Binding::BuiltinKind::None: return false;
+  }
+  return true;
+}
+
+bool Sema::check_map_read(Expr& expr, const Clause& clause) {
+  MapRead& read = *expr.as<MapRead>();
+  bool ok = check_keys(read.keys, clause);
+  int id = find_map(read.name, expr.loc);
+  if (id < 0 || !ok) return false;
+  const MapInfo& map = program_->maps[id];
+  if (map.is_aggregation) {
+    diagnostics_.error(DiagnosticKind::AggregationRead, expr.loc,
+                       {read.name});
+    return false;
+  }
+  if (!match_keys(id, read.keys, expr.loc)) return false;
+  expr.binding.kind = Binding::Kind::Map;
+  expr.binding.map_id = id;
+  expr.type = map.value_type;
+  return true;
 }
 
 bool Sema::check_member(Expr& expr, const Clause& clause) {
@@ -313,7 +430,8 @@ bool Sema::check_member(Expr& expr, const Clause& clause) {
 }
 
 bool Sema::require_value(const Expr& expr) {
-  if (expr.type.is_scalar() || expr.type.kind == ValueType::Kind::Ufid)
+  if (expr.type.is_scalar() || expr.type.kind == ValueType::Kind::Ufid ||
+      expr.type.kind == ValueType::Kind::String)
     return true;
   diagnostics_.error(DiagnosticKind::NotAValue, expr.loc,
                      {diagnostics_.source().text.substr(expr.loc.offset,
@@ -349,6 +467,22 @@ bool Sema::check_binary(Expr& expr, const Clause& clause) {
   };
 
   if (is_comparison(binary.op)) {
+    bool lhs_string = lhs.kind == ValueType::Kind::String;
+    bool rhs_string = rhs.kind == ValueType::Kind::String;
+    if (lhs_string && rhs_string) {
+      if (binary.op != BinaryOp::Eq && binary.op != BinaryOp::Ne) {
+        diagnostics_.error(DiagnosticKind::StringOrdering, expr.loc,
+                           {spelling(binary.op)});
+        return false;
+      }
+      if (binary.lhs->as<StringLiteral>() == nullptr &&
+          binary.rhs->as<StringLiteral>() == nullptr) {
+        diagnostics_.error(DiagnosticKind::StringComparison, expr.loc);
+        return false;
+      }
+      expr.type = boolean();
+      return true;
+    }
     if (!lhs.is_scalar() || !rhs.is_scalar()) {
       if (lhs.kind == ValueType::Kind::Aggregate ||
           rhs.kind == ValueType::Kind::Aggregate) {

@@ -5,6 +5,7 @@
 // codegen lowers; it points into the notes, the debug info and this Sema
 // (which owns the types it had to make up), so all three must outlive it.
 #include <deque>
+#include <map>
 #include <string>
 
 #include "frontend/ast.h"
@@ -25,12 +26,34 @@ class Sema {
 
  private:
   bool bind_probes(Clause& clause);
+  // Expressions (sema.cpp).
   bool check_expr(Expr& expr, const Clause& clause);
   bool check_identifier(Expr& expr, const Clause& clause);
+  bool check_builtin(Expr& expr, const Clause& clause);
   bool check_member(Expr& expr, const Clause& clause);
   bool check_unary(Expr& expr, const Clause& clause);
   bool check_binary(Expr& expr, const Clause& clause);
+  bool check_map_read(Expr& expr, const Clause& clause);
   bool require_value(const Expr& expr);
+  std::string text(const Expr& expr) const;
+
+  // Statements and maps (sema_statements.cpp).  Statements that write maps
+  // are checked first, in program order, so that a map's key and value
+  // types are known wherever it is read.
+  bool check_map_writes(Program& program);
+  bool check_statement(Stmt& stmt, const Clause& clause);
+  bool check_print(PrintStmt& print, const Clause& clause);
+  bool check_printf(PrintfStmt& printf, const Clause& clause);
+  bool check_aggregate(AggregateStmt& stmt, const Clause& clause);
+  bool check_assign(AssignStmt& stmt, const Clause& clause);
+  bool check_delete(DeleteStmt& stmt, const Clause& clause);
+  bool check_keys(std::vector<ExprPtr>& keys, const Clause& clause);
+  // The map called `name`, or -1 (with a diagnostic at `loc`).
+  int find_map(const std::string& name, SourceLoc loc);
+  // Checks that `keys` fit map `id` (or fixes its key types at first use).
+  bool match_keys(int id, const std::vector<ExprPtr>& keys, SourceLoc loc);
+  // The synthetic enum type whose enumerators are the probe names.
+  probes::TypeRef probe_enum();
 
   // The probe argument's type from DWARF, or an opaque stand-in when the
   // debug info does not describe it (a pointer to an incomplete struct).
@@ -41,6 +64,9 @@ class Sema {
   probes::DebugInfo& debug_info_;
   Diagnostics& diagnostics_;
   std::deque<probes::Type> made_up_types_;
+  probes::TypeRef probe_enum_ = nullptr;
+  Program* program_ = nullptr;
+  std::map<std::string, int> map_ids_;  // by MapInfo::name
 };
 
 // How a type reads in a message: "an integer (uint32_t)", "a pointer to

@@ -108,6 +108,8 @@ class Output {
   // A runtime error that ends the run (the driver also tells stderr).
   virtual void error(std::string_view message) = 0;
   virtual void flush() = 0;
+  // False once the output stream failed (e.g. its reader went away).
+  virtual bool good() const = 0;
 };
 
 }  // namespace ovsq::runtime

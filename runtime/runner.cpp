@@ -6,29 +6,25 @@
 #include <signal.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <cerrno>
-#include <cstdarg>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
+#include <span>
 #include <exception>
-#include <fstream>
 #include <memory>
-#include <optional>
 #include <ostream>
 #include <set>
 #include <string>
-#include <string_view>
 #include <utility>
 #include <vector>
 
-#include "runtime/event_printer.h"
+#include "runtime/loader.h"
+#include "runtime/map_reader.h"
 #include "runtime/process.h"
 #include "support/error.h"
 
@@ -38,71 +34,12 @@ namespace {
 constexpr int kBatchIntervalMs = 10;  // pause between two batches
 constexpr int kLivenessPollMs = 200;  // without pidfds: /proc polling rate
 constexpr unsigned kMaxBatch = 4096;  // most rows in one batch
+// Without `every`, lost events and full maps are still reported this often.
+constexpr uint64_t kReportIntervalNs = 1000000000;
 
-// ---- libbpf's messages -----------------------------------------------------
-// libbpf prints through one process-wide callback.  While run() is active
-// its warnings and info go into a buffer (for error messages) instead of
-// stderr; debug chatter is dropped.
-
-std::string* g_libbpf_messages = nullptr;
-
-int capture_libbpf_print(enum libbpf_print_level level, const char* format,
-                         va_list args) {
-  if (level == LIBBPF_DEBUG || g_libbpf_messages == nullptr) return 0;
-  va_list copy;
-  va_copy(copy, args);
-  int n = std::vsnprintf(nullptr, 0, format, copy);
-  va_end(copy);
-  if (n <= 0) return 0;
-  std::string& buf = *g_libbpf_messages;
-  size_t old = buf.size();
-  buf.resize(old + n + 1);
-  std::vsnprintf(buf.data() + old, n + 1, format, args);
-  buf.resize(old + n);
-  return n;
-}
-
-class LibbpfCapture {
- public:
-  LibbpfCapture() {
-    g_libbpf_messages = &messages_;
-    previous_ = libbpf_set_print(capture_libbpf_print);
-  }
-  ~LibbpfCapture() {
-    libbpf_set_print(previous_);
-    g_libbpf_messages = nullptr;
-  }
-  LibbpfCapture(const LibbpfCapture&) = delete;
-  LibbpfCapture& operator=(const LibbpfCapture&) = delete;
-
-  const std::string& messages() const { return messages_; }
-
-  // " (first thing libbpf complained about)", usually the root cause, or "".
-  std::string detail() const {
-    std::string_view s(messages_);
-    std::string_view line = s.substr(0, s.find('\n'));
-    if (line.starts_with("libbpf: ")) line.remove_prefix(8);
-    return line.empty() ? "" : " (" + std::string(line) + ")";
-  }
-
- private:
-  std::string messages_;
-  libbpf_print_fn_t previous_ = nullptr;
-};
-
-// ---- RAII for libbpf objects and fds ---------------------------------------
-
-struct ObjectCloser {
-  void operator()(bpf_object* o) const { bpf_object__close(o); }
-};
-struct LinkDestroyer {
-  void operator()(bpf_link* l) const { bpf_link__destroy(l); }
-};
 struct RingBufferFreer {
   void operator()(ring_buffer* r) const { ring_buffer__free(r); }
 };
-using Object = std::unique_ptr<bpf_object, ObjectCloser>;
-using Link = std::unique_ptr<bpf_link, LinkDestroyer>;
 using RingBuffer = std::unique_ptr<ring_buffer, RingBufferFreer>;
 
 class Fd {
@@ -136,168 +73,11 @@ class SignalBlock {
   sigset_t set_, previous_;
 };
 
-// ---- loading ---------------------------------------------------------------
-
-std::string hex(uint64_t value) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(value));
-  return buf;
-}
-
-// strerror, and libbpf's own codes (LIBBPF_ERRNO__*) too.
-std::string libbpf_error_text(int errnum) {
-  char buf[128];
-  if (libbpf_strerror(errnum, buf, sizeof buf) != 0) return std::strerror(errnum);
-  return buf;
-}
-
-std::string probe_of_program(const BpfProgramSet& programs,
-                             std::string_view program) {
-  for (const AttachPoint& ap : programs.attach_points)
-    if (ap.program == program) return ap.probe;
-  return std::string(program);
-}
-
-// libbpf prints a rejected program's verifier log as
-//   libbpf: prog 'NAME': -- BEGIN PROG LOAD LOG --\n<log>-- END PROG LOAD LOG --
-struct VerifierLog {
-  std::string program;
-  std::string log;
-};
-
-std::optional<VerifierLog> find_verifier_log(const std::string& messages) {
-  constexpr std::string_view kBegin = "-- BEGIN PROG LOAD LOG --\n";
-  constexpr std::string_view kEnd = "-- END PROG LOAD LOG --";
-  size_t begin = messages.rfind(kBegin);
-  if (begin == std::string::npos) return std::nullopt;
-  size_t line = messages.rfind('\n', begin);
-  line = line == std::string::npos ? 0 : line + 1;
-  VerifierLog result;
-  size_t name = messages.find("prog '", line);
-  if (name < begin) {
-    name += 6;
-    result.program = messages.substr(name, messages.find('\'', name) - name);
-  }
-  size_t start = begin + kBegin.size();
-  size_t end = messages.find(kEnd, start);
-  result.log = messages.substr(start, end == std::string::npos ? end : end - start);
-  return result;
-}
-
-// The kernel ends a rejection log with the reason, then statistics.
-std::string summarize_verifier_log(std::string_view log) {
-  constexpr std::string_view kStatistics[] = {
-      "processed ", "verification time", "stack depth", "max_states_per_insn"};
-  while (!log.empty()) {
-    size_t nl = log.find_last_of('\n', log.size() - 1);
-    std::string_view line =
-        nl == std::string_view::npos ? log : log.substr(nl + 1);
-    log = nl == std::string_view::npos ? std::string_view() : log.substr(0, nl);
-    while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back())))
-      line.remove_suffix(1);
-    while (!line.empty() && std::isspace(static_cast<unsigned char>(line.front())))
-      line.remove_prefix(1);
-    bool statistics = false;
-    for (std::string_view s : kStatistics) statistics |= line.starts_with(s);
-    if (!line.empty() && !statistics) return std::string(line);
-  }
-  return "no reason given";
-}
-
-[[noreturn]] void throw_load_error(int errnum, const LibbpfCapture& capture,
-                                   const BpfProgramSet& programs) {
-  if (std::optional<VerifierLog> v = find_verifier_log(capture.messages())) {
-    std::string message =
-        "the kernel's BPF verifier rejected the program for " +
-        probe_of_program(programs, v->program) + ": " +
-        summarize_verifier_log(v->log);
-    const char* path = std::getenv("OVSQ_VERIFIER_LOG");
-    if (path != nullptr && *path != '\0') {
-      std::ofstream file(path);
-      file << v->log;
-      file.close();
-      message += file ? std::string(" (full log in ") + path + ")"
-                      : std::string(" (cannot write the full log to ") + path + ")";
-    } else {
-      message += " (set OVSQ_VERIFIER_LOG=FILE to save the full log)";
-    }
-    throw UserError(message);
-  }
-  if (errnum == EPERM || errnum == EACCES)
-    throw UserError("permission denied loading BPF programs: run ovsq as "
-                    "root (or with CAP_SYS_ADMIN)");
-  throw UserError("cannot load the BPF programs into the kernel: " +
-                  libbpf_error_text(errnum) + capture.detail());
-}
-
-// A ring buffer's size must be a power-of-two multiple of the page size.
-uint32_t ring_buffer_size(uint32_t requested) {
-  uint32_t size = static_cast<uint32_t>(::sysconf(_SC_PAGESIZE));
-  while (size < requested && size < (1u << 31)) size <<= 1;
-  return size;
-}
-
-Object open_and_load(const BpfProgramSet& programs, const LibbpfCapture& capture) {
-  LIBBPF_OPTS(bpf_object_open_opts, open_opts, .object_name = "ovsq");
-  Object object(bpf_object__open_mem(programs.object.data(),
-                                     programs.object.size(), &open_opts));
-  if (!object) {
-    int e = errno;
-    throw UserError("cannot open the generated BPF object: " +
-                    libbpf_error_text(e) + capture.detail());
-  }
-  bpf_map* events = bpf_object__find_map_by_name(object.get(), kEventsMap);
-  if (events == nullptr)
-    throw UserError(std::string("internal error: the BPF object has no '") +
-                    kEventsMap + "' map");
-  if (programs.ringbuf_bytes != 0)
-    bpf_map__set_max_entries(events, ring_buffer_size(programs.ringbuf_bytes));
-  int err = bpf_object__load(object.get());
-  if (err != 0) throw_load_error(-err, capture, programs);
-  return object;
-}
-
-// ---- attaching -------------------------------------------------------------
-
-std::vector<Link> attach_all(bpf_object* object, const BpfProgramSet& programs,
-                             const std::vector<pid_t>& pids) {
-  std::vector<pid_t> targets = pids;
-  if (targets.empty()) targets.push_back(-1);  // every process
-  std::vector<Link> links;
-  for (const AttachPoint& ap : programs.attach_points) {
-    bpf_program* prog =
-        bpf_object__find_program_by_name(object, ap.program.c_str());
-    if (prog == nullptr)
-      throw UserError("internal error: the BPF object has no program '" +
-                      ap.program + "' for " + ap.probe);
-    for (pid_t pid : targets) {
-      LIBBPF_OPTS(bpf_uprobe_opts, opts,
-                  .ref_ctr_offset = ap.semaphore_file_offset);
-      bpf_link* link = bpf_program__attach_uprobe_opts(
-          prog, pid, programs.binary.c_str(), ap.file_offset, &opts);
-      if (link == nullptr) {
-        int e = errno;
-        // CAP_BPF and CAP_PERFMON load the programs, but the kernel's
-        // uprobe PMU wants CAP_SYS_ADMIN.
-        if (e == EPERM || e == EACCES)
-          throw UserError("permission denied attaching uprobes to " +
-                          programs.binary +
-                          ": run ovsq as root (or with CAP_SYS_ADMIN)");
-        std::string who = pid < 0 ? "" : " (PID " + std::to_string(pid) + ")";
-        throw UserError("cannot attach to " + ap.probe + " at " +
-                        hex(ap.file_offset) + " in " + programs.binary + who +
-                        ": " + std::strerror(e));
-      }
-      links.emplace_back(link);
-    }
-  }
-  return links;
-}
-
 std::string status_line(const BpfProgramSet& programs, const RunOptions& options,
                         size_t uprobes) {
   std::set<std::string> probes;
-  for (const AttachPoint& ap : programs.attach_points) probes.insert(ap.probe);
+  for (const AttachPoint& ap : programs.attach_points)
+    if (ap.trigger == AttachPoint::Trigger::Probe) probes.insert(ap.probe);
   std::string line = "Attached " + std::to_string(probes.size()) +
                      (probes.size() == 1 ? " probe (" : " probes (") +
                      std::to_string(uprobes) +
@@ -315,10 +95,13 @@ std::string status_line(const BpfProgramSet& programs, const RunOptions& options
 // ---- consuming -------------------------------------------------------------
 
 struct Consumer {
-  EventPrinter printer;
-  std::ostream& out;
-  unsigned rows = 0;  // in this batch
+  Output& output;
+  uint64_t limit = 0;       // rows; 0: none
+  uint64_t printed = 0;     // rows so far
+  unsigned rows = 0;        // in this batch
   uint64_t malformed = 0;
+  bool exit_seen = false;   // an `exit` event arrived
+  bool done = false;        // exit or limit: ignore everything after
   std::exception_ptr error;
 };
 
@@ -327,24 +110,37 @@ struct Consumer {
 // flushing and from seeing Ctrl-C.
 int on_event(void* ctx, void* data, size_t size) {
   auto* c = static_cast<Consumer*>(ctx);
+  if (c->done) return -ECANCELED;
   try {
-    if (!c->printer.print_event(
-            {static_cast<const uint8_t*>(data), size}, c->out))
+    std::span<const uint8_t> event(static_cast<const uint8_t*>(data), size);
+    uint32_t id = 0;
+    if (size >= sizeof id) std::memcpy(&id, data, sizeof id);
+    if (id == kExitEventId) {
+      c->exit_seen = c->done = true;
+      return -ECANCELED;
+    }
+    if (!c->output.event(event)) {
       ++c->malformed;
+    } else if (c->limit != 0 && ++c->printed >= c->limit) {
+      c->done = true;
+    }
   } catch (...) {
     c->error = std::current_exception();
     return -ECANCELED;
   }
-  return ++c->rows >= kMaxBatch ? -EAGAIN : 0;
+  ++c->rows;
+  if (c->done) return -ECANCELED;
+  return c->rows >= kMaxBatch ? -EAGAIN : 0;
 }
 
 // Consumes one batch and flushes; true when the ring buffer was emptied.
 bool consume_batch(ring_buffer* rb, Consumer& consumer) {
   consumer.rows = 0;
+  if (consumer.done) return true;
   int n = ring_buffer__consume(rb);
   if (consumer.error) std::rethrow_exception(consumer.error);
-  if (consumer.rows > 0) consumer.out.flush();
-  return n >= 0;
+  if (consumer.rows > 0) consumer.output.flush();
+  return n >= 0 || consumer.done;
 }
 
 // Events are read in batches, not one wakeup per event: after a batch that
@@ -378,18 +174,104 @@ class BatchPacer {
   std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
 };
 
-uint64_t read_lost(bpf_object* object) {
-  bpf_map* map = bpf_object__find_map_by_name(object, kLostMap);
+
+// What the kernel side counted: lost events, updates full maps refused,
+// the exit flag; reported as it changes.
+class KernelCounters {
+ public:
+  KernelCounters(bpf_object* object, const BpfProgramSet& programs, Output& output)
+      : programs_(programs),
+        output_(output),
+        ncpus_(libbpf_num_possible_cpus()),
+        lost_map_(bpf_object__find_map_by_name(object, kLostMap)),
+        full_map_(bpf_object__find_map_by_name(object, kMapFullMap)),
+        exit_map_(bpf_object__find_map_by_name(object, kExitMap)),
+        lost_reported_(std::max(ncpus_, 0)),
+        full_reported_(programs.map_update_sites.size()) {}
+
+  // Reports events lost since the last report (interval) or in total (final).
+  void report_lost(const Moment& at, bool final) {
+    std::vector<uint64_t> now = read_percpu_counter(lost_map_, 0, ncpus_);
+    LostReport report;
+    report.at = at;
+    report.final = final;
+    report.per_cpu.resize(now.size());
+    for (size_t cpu = 0; cpu < now.size(); ++cpu) {
+      report.per_cpu[cpu] = final ? now[cpu] : now[cpu] - lost_reported_[cpu];
+      report.count += report.per_cpu[cpu];
+    }
+    lost_reported_ = now;
+    if (final || report.count > 0) output_.lost(report);
+  }
+
+  // Reports every map whose drops grew since the last report.
+  void report_full_maps() {
+    for (size_t site = 0; site < programs_.map_update_sites.size(); ++site) {
+      uint64_t dropped = 0;
+      for (uint64_t v : read_percpu_counter(full_map_, uint32_t(site), ncpus_))
+        dropped += v;
+      if (dropped == full_reported_[site]) continue;
+      full_reported_[site] = dropped;
+      output_.map_full({&programs_.map_update_sites[site], dropped});
+    }
+  }
+
+  bool exit_requested() {
+    uint32_t key = 0;
+    uint64_t flag = 0;
+    return exit_map_ &&
+           bpf_map__lookup_elem(exit_map_, &key, sizeof key, &flag, sizeof flag, 0) == 0 &&
+           flag != 0;
+  }
+
+ private:
+  const BpfProgramSet& programs_;
+  Output& output_;
+  int ncpus_;
+  bpf_map* lost_map_;
+  bpf_map* full_map_;
+  bpf_map* exit_map_;
+  std::vector<uint64_t> lost_reported_;
+  std::vector<uint64_t> full_reported_;
+};
+
+// Reads every aggregation (emptying them with `reset`) and prints them.
+// Returns false, printing nothing, when `skip_if_empty` and all are empty.
+bool print_aggregations(bpf_object* object, const BpfProgramSet& programs,
+                        Output& output, const Moment& at, bool reset,
+                        bool skip_if_empty) {
   int ncpus = libbpf_num_possible_cpus();
-  if (map == nullptr || ncpus <= 0) return 0;
-  std::vector<uint64_t> values(ncpus);
-  uint32_t key = 0;
-  if (bpf_map__lookup_elem(map, &key, sizeof key, values.data(),
-                           values.size() * sizeof(uint64_t), 0) != 0)
-    return 0;
-  uint64_t sum = 0;
-  for (uint64_t v : values) sum += v;
-  return sum;
+  std::vector<AggregationTable> tables;
+  bool empty = true;
+  for (const AggregationMap& desc : programs.aggregations) {
+    bpf_map* map = bpf_object__find_map_by_name(object, desc.bpf_name.c_str());
+    std::vector<RawEntry> entries =
+        map ? read_aggregation(map, desc, ncpus, reset) : std::vector<RawEntry>();
+    empty = empty && entries.empty();
+    tables.push_back(decode_aggregation(desc, entries, ncpus));
+  }
+  if (tables.empty() || (skip_if_empty && empty)) return false;
+  output.aggregations(at, tables);
+  output.flush();
+  return true;
+}
+
+Fd make_timer(uint64_t first_ns, uint64_t period_ns) {
+  Fd fd(::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK));
+  if (fd.get() < 0) throw_errno("cannot create a timer", errno);
+  auto spec = [](uint64_t ns) {
+    return timespec{time_t(ns / 1000000000), long(ns % 1000000000)};
+  };
+  itimerspec value{spec(period_ns), spec(first_ns)};
+  if (::timerfd_settime(fd.get(), 0, &value, nullptr) != 0)
+    throw_errno("cannot start a timer", errno);
+  return fd;
+}
+
+// True (and re-armed) when the timer fired since the last call.
+bool timer_fired(const Fd& timer) {
+  uint64_t expirations = 0;
+  return ::read(timer.get(), &expirations, sizeof expirations) == sizeof expirations;
 }
 
 // A traced PID, watched through a pidfd, or by polling process_alive()
@@ -412,14 +294,16 @@ Fd open_pidfd(pid_t pid) {
 }  // namespace
 
 int run(const BpfProgramSet& programs, const RunOptions& options,
-        std::ostream& out, std::ostream& err) {
+        Output& output, std::ostream& err) {
   SignalBlock signals;
   LibbpfCapture capture;
 
   Object object = open_and_load(programs, capture);
-  std::vector<Link> links = attach_all(object.get(), programs, options.pids);
+  std::vector<Link> links = attach_probes(object.get(), programs, options.pids);
+  std::vector<Link> end_links =
+      attach_triggers(object.get(), programs, AttachPoint::Trigger::End);
 
-  Consumer consumer{EventPrinter(programs.layouts), out, 0, 0, nullptr};
+  Consumer consumer{output, programs.limit_rows, 0, 0, 0, false, false, nullptr};
   bpf_map* events = bpf_object__find_map_by_name(object.get(), kEventsMap);
   BatchPacer pacer(programs, bpf_map__max_entries(events));
   RingBuffer rb(
@@ -427,10 +311,17 @@ int run(const BpfProgramSet& programs, const RunOptions& options,
   if (!rb) throw_errno("cannot read the BPF ring buffer", errno);
   Fd sigfd(::signalfd(-1, &signals.set(), SFD_CLOEXEC | SFD_NONBLOCK));
   if (sigfd.get() < 0) throw_errno("cannot create a signalfd", errno);
+  KernelCounters counters(object.get(), programs, output);
 
-  // Slot 0: the ring buffer; 1: signals; then one per pidfd.
+  // Slots: 0 the ring buffer, 1 signals, 2 the report timer, 3 the `for`
+  // deadline, then one per pidfd.
+  uint64_t period = programs.every_ns ? programs.every_ns : kReportIntervalNs;
+  Fd report_timer = make_timer(period, period);
+  Fd deadline = programs.for_ns ? make_timer(programs.for_ns, 0) : Fd();
   std::vector<pollfd> fds = {{ring_buffer__epoll_fd(rb.get()), POLLIN, 0},
-                             {sigfd.get(), POLLIN, 0}};
+                             {sigfd.get(), POLLIN, 0},
+                             {report_timer.get(), POLLIN, 0},
+                             {deadline.get(), POLLIN, 0}};
   std::vector<Watched> watched;
   bool polling_liveness = false;
   for (pid_t pid : options.pids) {
@@ -448,10 +339,19 @@ int run(const BpfProgramSet& programs, const RunOptions& options,
 
   if (!options.quiet)
     err << status_line(programs, options, links.size()) << '\n';
-  consumer.printer.print_header(out);
-  out.flush();
+  output.start();
+  output.flush();
   err.flush();
 
+  // `begin` runs once, now that everything is attached.
+  {
+    std::vector<Link> begin_links =
+        attach_triggers(object.get(), programs, AttachPoint::Trigger::Begin);
+    if (!begin_links.empty()) fire_trigger(AttachPoint::Trigger::Begin);
+  }
+
+  uint64_t interval = 0;
+  auto moment = [&](uint64_t n) { return Moment{std::chrono::system_clock::now(), n}; };
   bool pause = false;  // leave the ring buffer alone in this poll
   bool stop = false;
   size_t alive = watched.size();
@@ -460,7 +360,7 @@ int run(const BpfProgramSet& programs, const RunOptions& options,
     err << "PID " << watched.back().pid << " exited; stopping.\n";
     stop = true;
   }
-  while (!stop) {
+  while (!stop && !consumer.done) {
     int timeout = polling_liveness ? kLivenessPollMs : -1;
     if (pause) timeout = kBatchIntervalMs;
     size_t skip = pause ? 1 : 0;  // the ring buffer's slot
@@ -469,12 +369,27 @@ int run(const BpfProgramSet& programs, const RunOptions& options,
 
     bool drained = consume_batch(rb.get(), consumer);
     pause = pacer.pause_after(consumer.rows, drained);
-    if (!out) break;  // the reader went away (e.g. `| head`)
+    if (!output.good()) break;  // the reader went away (e.g. `| head`)
+    if (consumer.done) break;
 
     if (n > 0 && (fds[1].revents & POLLIN)) {
       signalfd_siginfo info;
       if (::read(sigfd.get(), &info, sizeof info) == sizeof info) break;
     }
+    if (timer_fired(report_timer)) {
+      if (programs.every_ns) {
+        while (!consume_batch(rb.get(), consumer)) {  // events first
+        }
+        print_aggregations(object.get(), programs, output, moment(++interval),
+                           true, false);
+      }
+      counters.report_lost(moment(interval), false);
+      counters.report_full_maps();
+      output.flush();
+      err.flush();
+      if (counters.exit_requested()) break;
+    }
+    if (deadline.get() >= 0 && timer_fired(deadline)) break;
     for (Watched& w : watched) {
       if (w.exited) continue;
       w.exited = w.pidfd.get() >= 0 ? n > 0 && (fds[w.slot].revents & POLLIN)
@@ -487,17 +402,26 @@ int run(const BpfProgramSet& programs, const RunOptions& options,
     }
   }
 
-  // Detach first so that draining ends, then read what is left.
+  // Detach first so that draining ends; `end` runs after the probes stop.
   links.clear();
-  while (!consume_batch(rb.get(), consumer) && out) {
+  if (!end_links.empty()) {
+    fire_trigger(AttachPoint::Trigger::End);
+    end_links.clear();
   }
-  out.flush();
-  if (uint64_t lost = read_lost(object.get()))
-    err << "Lost " << lost << (lost == 1 ? " event" : " events")
-        << " (ring buffer full).\n";
+  while (!consume_batch(rb.get(), consumer) && output.good()) {
+  }
+  // With `every`, the last (partial) interval is printed like the others,
+  // unless nothing happened in it.
+  if (programs.every_ns)
+    print_aggregations(object.get(), programs, output, moment(++interval), true, true);
+  else
+    print_aggregations(object.get(), programs, output, moment(0), false, false);
+  counters.report_lost(moment(0), true);
+  counters.report_full_maps();
   if (consumer.malformed > 0)
     err << "Ignored " << consumer.malformed
         << (consumer.malformed == 1 ? " malformed event.\n" : " malformed events.\n");
+  output.flush();
   err.flush();
   return 0;
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "runtime/bpf_program.h"
+#include "runtime/output.h"
 
 namespace ovsq::runtime {
 
@@ -18,16 +19,17 @@ struct RunOptions {
   bool quiet = false;  // no "Attached ..." line on stderr
 };
 
-// Runs until Ctrl-C/SIGINT, SIGTERM, or every traced process has exited.
-// Prints a header, then one aligned row per event to `out` (format:
-// runtime/event_printer.h); status lines ("Attached 1 probe (2 uprobes) to
-// PID 1234; Ctrl-C to stop.", "PID 1234 exited; stopping.", "Lost 12
-// events (ring buffer full).") go to `err`.  Returns the process exit
+// Runs until Ctrl-C/SIGINT, SIGTERM, every traced process has exited,
+// `exit`, or a run limit (for, limit).  Runs `begin` once attached and
+// `end` once detached.  Events, aggregations (at every `every` interval and
+// at the end), lost events and full maps go to `output`; status lines
+// ("Attached 1 probe (2 uprobes) to PID 1234; Ctrl-C to stop.", "PID 1234
+// exited; stopping.") go to `err`.  Returns the process exit
 // status: 0 after a signal, 0 when the traced processes exited, and on
 // failure throws UserError with a one-line reason (never a raw verifier
 // log: that is summarised, and written in full only with OVSQ_VERIFIER_LOG
 // set to a file path).  Nothing stays attached when it returns or throws.
 int run(const BpfProgramSet& programs, const RunOptions& options,
-        std::ostream& out, std::ostream& err);
+        Output& output, std::ostream& err);
 
 }  // namespace ovsq::runtime

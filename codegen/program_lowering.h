@@ -1,0 +1,107 @@
+#pragma once
+// Lowers one clause, for one probe and one set of argument locations, to
+// one BPF program: read the arguments as the probe's note says, evaluate
+// the `where` predicate, then run the statements (ring-buffer events for
+// print/printf/exit, map updates for aggregations and assignments).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "codegen/bpf_module.h"
+#include "codegen/layouts.h"
+#include "frontend/ast.h"
+#include "probes/usdt_notes.h"
+#include "runtime/bpf_program.h"
+
+namespace ovsq::codegen {
+
+// What every program of a module shares.
+struct ModuleGlobals {
+  llvm::GlobalVariable* events = nullptr;     // ring buffer
+  llvm::GlobalVariable* lost = nullptr;       // per-CPU lost-event counter
+  llvm::GlobalVariable* map_full = nullptr;   // per-CPU counters by update site
+  llvm::GlobalVariable* exit_flag = nullptr;  // set by `exit`
+  std::vector<llvm::GlobalVariable*> maps;    // by frontend map id
+  std::vector<MapKeyLayout> key_layouts;      // by frontend map id
+  const frontend::Program* program = nullptr;
+  // walltime = boot-time clock + this (measured when the query compiled).
+  uint64_t walltime_offset_ns = 0;
+};
+
+// For each statement of a clause: the event layout it writes (print,
+// printf) or the map-full counter it bumps (aggregations, assignments).
+struct StatementPlan {
+  uint32_t layout_id = 0;
+  uint32_t site_id = 0;
+};
+
+class ProgramLowering {
+ public:
+  // `probe_index` is the probe's position in the clause (-1 for begin and
+  // end); `probe_name` is what the `probe` builtin yields.
+  ProgramLowering(BpfModule& module, const ModuleGlobals& globals,
+                  llvm::Function* function, int probe_index,
+                  std::string probe_name,
+                  const std::vector<probes::UsdtArg>& args);
+
+  void lower(const frontend::Clause& clause,
+             const std::vector<runtime::EventLayout>& layouts,
+             const std::vector<StatementPlan>& plans);
+
+ private:
+  llvm::LLVMContext& ctx() { return module_.context(); }
+  llvm::Type* i64() { return builder_.getInt64Ty(); }
+  llvm::Type* ptr() { return builder_.getPtrTy(); }
+  llvm::BasicBlock* block(const char* name);
+  llvm::AllocaInst* scratch(llvm::Type* type);
+  llvm::AllocaInst* scratch_bytes(uint32_t size);  // zeroed, 8-aligned
+  llvm::Value* byte_offset(llvm::Value* base, uint64_t offset);
+  llvm::Value* extend(llvm::Value* narrow, bool is_signed);
+  llvm::Value* helper(int id, llvm::Type* result, llvm::ArrayRef<llvm::Value*> args);
+
+  // Target memory and probe arguments.
+  void read_user(llvm::Value* destination, uint32_t size, llvm::Value* address);
+  llvm::Value* read_user_int(llvm::Value* address, uint32_t size, bool is_signed);
+  llvm::Value* register_value(const probes::UsdtArg& arg);
+  llvm::Value* probe_arg(int index);
+  llvm::Value* ufid_address(const frontend::Expr& expr);
+  llvm::Value* address(const frontend::Expr& expr);
+
+  // Expressions: every scalar evaluates to an i64.
+  llvm::Value* value(const frontend::Expr& expr);
+  llvm::Value* builtin(const frontend::Expr& expr);
+  llvm::Value* truth(llvm::Value* v);
+  llvm::Value* logical(const frontend::Binary& op);
+  llvm::Value* binary(const frontend::Expr& expr, const frontend::Binary& op);
+  llvm::Value* signed_divide(llvm::Value* a, llvm::Value* b, bool remainder);
+  llvm::Value* string_equals(const frontend::Expr& string,
+                             const frontend::StringLiteral& literal);
+  llvm::Value* map_read(const frontend::Expr& expr);
+  // Writes a value of any printable type to `size` bytes at `slot`.
+  void store(const frontend::Expr& expr, llvm::Value* slot, uint32_t size);
+  void store_string(const frontend::Expr& expr, llvm::Value* slot, uint32_t size);
+
+  // Statements.
+  void emit_event(const std::vector<const frontend::Expr*>& exprs,
+                  const runtime::EventLayout& layout);
+  void emit_exit();
+  void emit_aggregate(const frontend::AggregateStmt& stmt, uint32_t site);
+  void emit_assign(const frontend::AssignStmt& stmt, uint32_t site);
+  void emit_delete(const frontend::DeleteStmt& stmt);
+  llvm::Value* map_key(int map_id, const std::vector<frontend::ExprPtr>& keys,
+                       llvm::Value* bucket);
+  llvm::Value* hist_bucket(llvm::Value* v);
+  llvm::Value* lhist_bucket(llvm::Value* v, const frontend::MapInfo& map);
+  void bump_counter(llvm::GlobalVariable* array, uint32_t index);
+
+  BpfModule& module_;
+  const ModuleGlobals& globals_;
+  llvm::Function* function_;
+  int probe_index_;
+  std::string probe_name_;
+  const std::vector<probes::UsdtArg>& args_;
+  llvm::BasicBlock* entry_;
+  llvm::IRBuilder<> builder_;
+};
+
+}  // namespace ovsq::codegen

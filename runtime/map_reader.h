@@ -1,0 +1,23 @@
+#pragma once
+// Reads the state the BPF programs keep in maps: aggregations (each key's
+// per-CPU values) and per-CPU counters (lost events, full-map drops).
+#include <cstdint>
+#include <vector>
+
+#include "runtime/output.h"
+
+struct bpf_map;
+
+namespace ovsq::runtime {
+
+// Every entry of an aggregation map.  With `reset`, each entry is deleted
+// as it is read (atomically per hash bucket, with the kernel's batch
+// lookup-and-delete where it has one), so the next interval starts empty.
+std::vector<RawEntry> read_aggregation(bpf_map* map, const AggregationMap& desc,
+                                       int ncpus, bool reset);
+
+// Element `index` of a PERCPU_ARRAY of u64, one value per CPU (zeros when
+// it cannot be read).
+std::vector<uint64_t> read_percpu_counter(bpf_map* map, uint32_t index, int ncpus);
+
+}  // namespace ovsq::runtime
