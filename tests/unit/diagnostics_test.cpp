@@ -198,14 +198,42 @@ TEST(Diagnostics, EveryKindsText) {
        "'A' is B, whose layout the debug info does not describe"},
       {K(BitFieldMember), "'A' is a bit-field, which ovsq cannot read yet"},
       {K(NotAValue),
-       "'A' is B; only integers, enums, pointers and ufids can be used as "
-       "values"},
+       "'A' is B; only integers, enums, pointers, ufids and strings can be "
+       "used as values"},
       {K(TypeMismatch), "cannot compare A with B"},
       {K(EnumMismatch), "'A' is a constant of B, but the other side is C"},
       {K(OperandNotInteger), "operator 'A' needs integer operands, but 'B' is C"},
       {K(PredicateNotScalar),
        "a 'where' condition must be an integer or a comparison, but 'A' is B"},
       {K(DivisionByZero), "division by zero"},
+      {K(StringOrdering),
+       "strings can only be compared with == and !=, not 'A'"},
+      {K(StringComparison), "a string can only be compared with a string literal"},
+      {K(UnknownFunction), "unknown function 'A'"},
+      {K(AggregationInExpression),
+       "aggregation 'A' can only be a statement ('A(...) by key') or a map's "
+       "value ('@name[key] = A(...)'), not part of an expression"},
+      {K(WrongArgumentCount), "'A' takes B, but C given"},
+      {K(AggregationValueNotInteger), "'A' needs an integer value, but 'B' is C"},
+      {K(LhistNotConstant), "the A of lhist must be an integer literal"},
+      {K(LhistBadRange),
+       "lhist needs min < max and step > 0 (min A, max B, step C), with at "
+       "most {3} buckets"},
+      {K(AggregationRead),
+       "'A' is an aggregation: its value is only known when it is printed, so "
+       "it cannot be read"},
+      {K(UnknownMap), "unknown map 'A': no statement assigns to it"},
+      {K(MapKeyCountMismatch), "'A' is used with B here, but with C at {3}"},
+      {K(MapKeyTypeMismatch), "key 'A' is B, but 'C' is keyed by {3} at {4}"},
+      {K(MapValueTypeMismatch), "'A' is assigned B here, but C at {3}"},
+      {K(MapValueNotScalar),
+       "a map value must be an integer, enum or pointer, but 'A' is B"},
+      {K(MapKindMismatch), "'A' is B (at C); {3}"},
+      {K(PrintfBadConversion),
+       "unknown printf conversion 'A' (use %d %i %u %x %X %o %c %s %p, or %% "
+       "for '%')"},
+      {K(PrintfArgCount), "the format has A, but B follow it"},
+      {K(PrintfTypeMismatch), "'A' needs B, but 'C' is {3}"},
       {K(DidYouMean), "did you mean 'A'?"},
 #undef K
   };
