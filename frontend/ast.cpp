@@ -1,6 +1,8 @@
 #include "frontend/ast.h"
 
+#include <string_view>
 #include <type_traits>
+#include <variant>
 
 // The dump format (for --emit=ast and golden tests).  Structural nodes are
 // one per line with a 2-space indent; each expression is written on one
@@ -14,12 +16,35 @@
 //         (== (ident reason) (ident FDR_FLOW_IDLE)))
 //       (print
 //         (ident ufid)
-//         (-> (ident ukey) key_len))))
+//         (as len (-> (ident ukey) key_len))))
+//     (end
+//       (exit))
+//     (every 1000000000))
+//
+// Clauses: (clause (probes ...) [(where expr)] statement...) for `on`,
+// (begin statement...) and (end statement...).  Run limits follow the
+// clauses, those given only: (every NS) (for NS) (limit ROWS).
+//
+// Statements:
+//   (print item...)        one item a line: the expression, or
+//                          (as NAME expr) when the column is named with `as`
+//   (printf "format" arg...)       the format re-escaped; args a line each
+//   (aggregate [@name] [#id]       anonymous (`count by k`) or named
+//     (call count)                 (`@n[k] = count()`); the call, then
+//     (keys k...))                 the `by` list or subscripts, if any
+//   (assign @name [#id] [(keys k...)] value)   keys and value a line each
+//   (delete @name [#id] [(keys k...)])
+//   (exit)
+// #id is the map id sema gave the statement (absent before sema).
 //
 // Expressions:
 //   (int 42)             integer literal, in decimal
+//   (duration 10000000)  duration literal (10ms), in nanoseconds
+//   (str "text")         string literal, re-escaped (\n \t \\ \" \0, others \xNN)
 //   (ident name)         a name (sema has not resolved it to a constant)
 //   (enum NAME = 3)      a name sema bound to an enum constant
+//   (map @name k...)     map read; (map @name #id k...) once sema bound it
+//   (call name arg...)   call (`count` without parentheses too)
 //   (-> base member)     member access through a pointer
 //   (. base member)      member access
 //   (! x) (- x) (~ x)    unary operators (`not x` is written `!`)
@@ -27,7 +52,7 @@
 //                        written `&&`/`||`
 // Once sema has typed an expression its type follows the node as
 // ` : <type>`, where <type> is u8..u64 or s8..s64, bool, enum <name>,
-// ptr <C type>, ufid, or aggregate <C type>:
+// ptr <C type>, ufid, aggregate <C type> or string[N]:
 //   (== (ident reason) : enum flow_del_reason (enum FDR_FLOW_IDLE = 3) : enum flow_del_reason) : bool
 // A program without clauses is `(program)`; a clause without a predicate
 // has no (where ...) line.  The dump ends with a newline.
@@ -84,8 +109,46 @@ std::string type_text(const ValueType& type) {
     case Kind::Ufid: return "ufid";
     case Kind::Aggregate:
       return c_name.empty() ? "aggregate" : "aggregate " + c_name;
+    case Kind::String: return "string[" + std::to_string(type.size) + "]";
   }
   return "";
+}
+
+// "text" with the escapes the language has, and \xNN for other control
+// characters.
+std::string quoted(std::string_view text) {
+  static const char hex[] = "0123456789abcdef";
+  std::string out = "\"";
+  for (char c : text) {
+    switch (c) {
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\0': out += "\\0"; break;
+      case '\\': out += "\\\\"; break;
+      case '"': out += "\\\""; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+          out += "\\x";
+          out += hex[(c >> 4) & 15];
+          out += hex[c & 15];
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string map_id_text(int map_id) {
+  return map_id >= 0 ? " #" + std::to_string(map_id) : "";
+}
+
+std::string expr_text(const Expr& e);
+
+std::string exprs_text(const std::vector<ExprPtr>& exprs) {
+  std::string out;
+  for (const ExprPtr& e : exprs) out += " " + expr_text(*e);
+  return out;
 }
 
 std::string expr_text(const Expr& e) {
@@ -94,7 +157,15 @@ std::string expr_text(const Expr& e) {
       [&](const auto& n) {
         using T = std::decay_t<decltype(n)>;
         if constexpr (std::is_same_v<T, IntLiteral>) {
-          out = "(int " + std::to_string(n.value) + ")";
+          out = std::string(n.is_duration ? "(duration " : "(int ") +
+                std::to_string(n.value) + ")";
+        } else if constexpr (std::is_same_v<T, StringLiteral>) {
+          out = "(str " + quoted(n.value) + ")";
+        } else if constexpr (std::is_same_v<T, MapRead>) {
+          out = "(map " + n.name + map_id_text(e.binding.map_id) +
+                exprs_text(n.keys) + ")";
+        } else if constexpr (std::is_same_v<T, Call>) {
+          out = "(call " + n.name + exprs_text(n.args) + ")";
         } else if constexpr (std::is_same_v<T, Identifier>) {
           if (e.binding.kind == Binding::Kind::EnumConstant)
             out = "(enum " + n.name + " = " +
@@ -130,31 +201,92 @@ struct Writer {
   void close() { out += ')'; }
 };
 
+bool is_identifier(std::string_view text) {
+  if (text.empty() || (text[0] >= '0' && text[0] <= '9')) return false;
+  for (char c : text)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+          (c >= '0' && c <= '9') || c == '_'))
+      return false;
+  return true;
+}
+
+// A header that is a plain name, other than the name printed, came from
+// `as` (an expression's own text is a name only when it is that name).
+std::string print_item_text(const PrintItem& item) {
+  const auto* id = item.expr->as<Identifier>();
+  if (is_identifier(item.header) && !(id && id->name == item.header))
+    return "(as " + item.header + " " + expr_text(*item.expr) + ")";
+  return expr_text(*item.expr);
+}
+
+void write_keys(Writer& w, int depth, const std::vector<ExprPtr>& keys) {
+  if (!keys.empty()) w.line(depth, "(keys" + exprs_text(keys) + ")");
+}
+
+void write_stmt(Writer& w, int depth, const Stmt& stmt) {
+  std::visit(
+      [&](const auto& n) {
+        using T = std::decay_t<decltype(n)>;
+        if constexpr (std::is_same_v<T, PrintStmt>) {
+          w.line(depth, "(print");
+          for (const PrintItem& item : n.items)
+            w.line(depth + 1, print_item_text(item));
+        } else if constexpr (std::is_same_v<T, PrintfStmt>) {
+          w.line(depth, "(printf " + quoted(n.format));
+          for (const ExprPtr& arg : n.args) w.line(depth + 1, expr_text(*arg));
+        } else if constexpr (std::is_same_v<T, AggregateStmt>) {
+          std::string head = "(aggregate";
+          if (!n.map_name.empty()) head += " " + n.map_name;
+          w.line(depth, head + map_id_text(n.map_id));
+          if (n.call) w.line(depth + 1, expr_text(*n.call));
+          write_keys(w, depth + 1, n.keys);
+        } else if constexpr (std::is_same_v<T, AssignStmt>) {
+          w.line(depth, "(assign " + n.map_name + map_id_text(n.map_id));
+          write_keys(w, depth + 1, n.keys);
+          if (n.value) w.line(depth + 1, expr_text(*n.value));
+        } else if constexpr (std::is_same_v<T, DeleteStmt>) {
+          w.line(depth, "(delete " + n.map_name + map_id_text(n.map_id));
+          write_keys(w, depth + 1, n.keys);
+        } else if constexpr (std::is_same_v<T, ExitStmt>) {
+          w.line(depth, "(exit");
+        }
+        w.close();
+      },
+      stmt);
+}
+
 }  // namespace
 
 std::string dump(const Program& program) {
   Writer w;
   w.line(0, "(program");
   for (const Clause& clause : program.clauses) {
-    w.line(1, "(clause");
-    std::string probes = "(probes";
-    for (const ProbeRef& probe : clause.probes) probes += " " + probe.name;
-    w.line(2, probes + ")");
+    switch (clause.kind) {
+      case Clause::Kind::Probe: {
+        w.line(1, "(clause");
+        std::string probes = "(probes";
+        for (const ProbeRef& probe : clause.probes) probes += " " + probe.name;
+        w.line(2, probes + ")");
+        break;
+      }
+      case Clause::Kind::Begin: w.line(1, "(begin"); break;
+      case Clause::Kind::End: w.line(1, "(end"); break;
+    }
     if (clause.predicate) {
       w.line(2, "(where");
       w.line(3, expr_text(*clause.predicate));
       w.close();
     }
-    for (const Stmt& stmt : clause.actions) {
-      if (const auto* print = std::get_if<PrintStmt>(&stmt)) {
-        w.line(2, "(print");
-        for (const PrintItem& item : print->items)
-          w.line(3, expr_text(*item.expr));
-        w.close();
-      }
-    }
+    for (const Stmt& stmt : clause.actions) write_stmt(w, 2, stmt);
     w.close();
   }
+  auto limit = [&](const char* name, const RunLimit& limit) {
+    if (limit.set) w.line(1, std::string("(") + name + " " +
+                                 std::to_string(limit.value) + ")");
+  };
+  limit("every", program.every);
+  limit("for", program.for_duration);
+  limit("limit", program.limit);
   w.close();
   w.out += '\n';
   return w.out;

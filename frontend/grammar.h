@@ -1,7 +1,8 @@
 #pragma once
-// The PEGTL grammar of the query language (this slice; ast.h has the
-// summary).  parser.cpp attaches the actions that build the AST and the
-// control that turns a failed expect<> into a diagnostic.
+// The PEGTL grammar of the query language (ast.h has the summary,
+// docs/language.md the full text).  parser.cpp attaches the actions that
+// build the AST and the control that turns a failed expect<> into a
+// diagnostic.
 //
 // Conventions:
 // - Every token skips the whitespace and `#` comments after it (tok<>), so
@@ -10,16 +11,35 @@
 // - The grammar is LL(1) over tokens: once a rule's first token matched,
 //   what must follow is expect<>ed.  A mismatch is a syntax error right
 //   there, with the message expectation<> gives for the expected rule; no
-//   rule that built part of the AST is ever backtracked over.
+//   rule that built part of the AST is ever backtracked over.  The two
+//   places that need to see one token further say so with at<>: a call is
+//   a name *followed by* '(' (else the name is an identifier), and a 'by'
+//   after a map assignment is caught to say why it cannot go there.
+// - Keywords are reserved (`name` excludes them), except the aggregation
+//   functions (count, sum, ...), which are keywords only at the start of a
+//   statement; anywhere else they are names.  A member, a probe's second
+//   half or a map's name may be any word.
+//
+// The language as parsed here:
+// - program: clauses ('on' probes ['where' expr] action, 'begin' action,
+//   'end' action) and run limits ('every' duration, 'for' duration,
+//   'limit' integer), in any order, each optionally followed by ';';
+// - action: one statement, or '{' statements '}' separated by ';' or just
+//   blanks (a statement never continues with a token that starts one);
+// - statements: print (items with 'as'), printf, an aggregation with a
+//   'by' list, '@map[keys] = value' (an aggregation or an expression),
+//   delete, exit;
+// - primaries: (expr), "strings", integers and durations (10ms), map reads
+//   @m[k], calls f(args), names; then members, unary and binary operators.
 //
 // Where later language features go:
-// - new literals (strings, durations, ufid:..., addresses) and map reads
-//   (@x[k]) are new `primary` alternatives, placed before `name_expr`;
-// - new statements (printf, aggregations, map assignment, delete, exit)
-//   are `statement` alternatives; `{ statement; ... }` is a second form of
-//   `action` next to the bare statement;
-// - begin/end/every clauses are `clause` alternatives; run limits
-//   (every/for/limit) are a `program` suffix; new keywords join `reserved`.
+// - new literals (ufid:..., addresses) are `primary` alternatives (before
+//   `call_expr` and `name_expr`, which take any word), or new forms of the
+//   `number` token;
+// - new statements are `statement` alternatives; their keyword joins
+//   `reserved` and OVSQ_STATEMENT_KEYWORDS (for "did you mean");
+// - new clause kinds (timers such as `every 1s` as a probe) are `clause`
+//   alternatives; new run limits are `run_limit` alternatives.
 #include <tao/pegtl.hpp>
 
 #include "frontend/ast.h"
@@ -45,36 +65,98 @@ template <class R> struct expect : pg::sor<R, pg::raise<R>> {};
 struct kw_on : pg::keyword<'o', 'n'> {};
 struct kw_where : pg::keyword<'w', 'h', 'e', 'r', 'e'> {};
 struct kw_print : pg::keyword<'p', 'r', 'i', 'n', 't'> {};
+struct kw_printf : pg::keyword<'p', 'r', 'i', 'n', 't', 'f'> {};
+struct kw_delete : pg::keyword<'d', 'e', 'l', 'e', 't', 'e'> {};
+struct kw_exit : pg::keyword<'e', 'x', 'i', 't'> {};
+struct kw_begin : pg::keyword<'b', 'e', 'g', 'i', 'n'> {};
+struct kw_end : pg::keyword<'e', 'n', 'd'> {};
+struct kw_every : pg::keyword<'e', 'v', 'e', 'r', 'y'> {};
+struct kw_for : pg::keyword<'f', 'o', 'r'> {};
+struct kw_limit : pg::keyword<'l', 'i', 'm', 'i', 't'> {};
+struct kw_by : pg::keyword<'b', 'y'> {};
+struct kw_as : pg::keyword<'a', 's'> {};
 struct kw_and : pg::keyword<'a', 'n', 'd'> {};
 struct kw_or : pg::keyword<'o', 'r'> {};
 struct kw_not : pg::keyword<'n', 'o', 't'> {};
-struct reserved : pg::sor<kw_on, kw_where, kw_print, kw_and, kw_or, kw_not> {};
+struct reserved
+    : pg::sor<kw_on, kw_where, kw_print, kw_printf, kw_delete, kw_exit,
+              kw_begin, kw_end, kw_every, kw_for, kw_limit, kw_by, kw_as,
+              kw_and, kw_or, kw_not> {};
+
+// Aggregation functions: keywords at the start of a statement only.
+struct agg_count : pg::keyword<'c', 'o', 'u', 'n', 't'> {};
+struct agg_function
+    : pg::sor<pg::keyword<'s', 'u', 'm'>, pg::keyword<'a', 'v', 'g'>,
+              pg::keyword<'m', 'i', 'n'>, pg::keyword<'m', 'a', 'x'>,
+              pg::keyword<'h', 'i', 's', 't'>,
+              pg::keyword<'l', 'h', 'i', 's', 't'>> {};
+
+// For "did you mean": the words that can start a statement, a clause or
+// a run limit.
+#define OVSQ_STATEMENT_KEYWORDS \
+  "print printf delete exit count sum avg min max hist lhist"
+#define OVSQ_TOP_KEYWORDS "on begin end every for limit"
 
 // [A-Za-z_][A-Za-z0-9_]*; `name` excludes keywords, `word` does not (a
 // member or a probe's second half may be called anything).
 struct word : pg::identifier {};
 struct name : pg::seq<pg::not_at<reserved>, word> {};
 
-// Integers: decimal or 0x hex; `12ab` is an error, not 12 then ab.
+// Numbers: decimal or 0x hex integers, and durations, a decimal integer
+// with a unit (ns us ms s m h).  `12ab` is an error, not 12 then ab.
 struct hex_digits : pg::plus<pg::xdigit> {};
 struct hex_int : pg::seq<pg::one<'0'>, pg::one<'x', 'X'>, expect<hex_digits>> {};
 struct dec_int : pg::plus<pg::digit> {};
+struct duration_unit
+    : pg::sor<pg::string<'n', 's'>, pg::string<'u', 's'>,
+              pg::string<'m', 's'>, pg::one<'s', 'm', 'h'>> {};
 struct int_end : pg::not_at<pg::identifier_other> {};
-struct integer : pg::seq<pg::sor<hex_int, dec_int>, expect<int_end>> {};
+struct integer
+    : pg::seq<pg::sor<hex_int, pg::seq<dec_int, pg::opt<duration_unit>>>,
+              expect<int_end>> {};
+
+// "text" with the escapes \n \t \\ \" \0, on one line.
+struct dquote : pg::one<'"'> {};
+struct string_escape : pg::one<'n', 't', '\\', '"', '0'> {};
+struct escape : pg::seq<pg::one<'\\'>, expect<string_escape>> {};
+struct string_char : pg::sor<escape, pg::not_one<'"', '\\', '\n', '\r'>> {};
+struct string_close : pg::one<'"'> {};
+struct string_literal
+    : pg::seq<dquote, pg::star<string_char>, expect<string_close>> {};
+
+// @name: '@' and the name form one token.
+struct map_ident : word {};
+struct map_name : pg::seq<pg::one<'@'>, expect<map_ident>> {};
 
 struct on_kw : tok<kw_on> {};
 struct where_kw : tok<kw_where> {};
 struct print_kw : tok<kw_print> {};
+struct printf_kw : tok<kw_printf> {};
+struct delete_kw : tok<kw_delete> {};
+struct exit_kw : tok<kw_exit> {};
+struct begin_kw : tok<kw_begin> {};
+struct end_kw : tok<kw_end> {};
+struct every_kw : tok<kw_every> {};
+struct for_kw : tok<kw_for> {};
+struct limit_kw : tok<kw_limit> {};
+struct by_kw : tok<kw_by> {};
+struct as_kw : tok<kw_as> {};
 struct comma : tok<pg::one<','>> {};
 struct semicolon : tok<pg::one<';'>> {};
 struct lparen : tok<pg::one<'('>> {};
 struct rparen : tok<pg::one<')'>> {};
+struct lbracket : tok<pg::one<'['>> {};
+struct rbracket : tok<pg::one<']'>> {};
+struct lbrace : tok<pg::one<'{'>> {};
+struct rbrace : tok<pg::one<'}'>> {};
 struct arrow : tok<pg::string<'-', '>'>> {};
 struct dot : tok<pg::one<'.'>> {};
 
 // One character that is not the start of a longer operator.
 template <char C, char... Longer>
 struct lone : pg::seq<pg::one<C>, pg::not_at<pg::one<Longer...>>> {};
+
+struct assign_op : tok<lone<'=', '='>> {};
 
 template <UnaryOp Op, class Raw> struct unary_op : tok<Raw> {
   static constexpr UnaryOp op = Op;
@@ -115,12 +197,33 @@ struct op_bit_not : unary_op<UnaryOp::BitNot, pg::one<'~'>> {};
 struct expr;
 struct unary;
 
-// The expression after an operator, '(' or keyword.
+// The expression after an operator, '(', ',' or keyword.
 template <class Next> struct operand : pg::seq<Next> {};
 
+// '(' [expr (',' expr)*] ')': the arguments of a call.
+struct first_arg : pg::seq<expr> {};
+struct args_close : rparen {};
+struct call_args
+    : pg::seq<lparen, pg::sor<rparen, pg::seq<expect<first_arg>,
+                                              pg::star<comma, expect<operand<expr>>>,
+                                              expect<args_close>>>> {};
+
+// '[' expr (',' expr)* ']': the keys of a map.
+struct subscripts_close : rbracket {};
+struct subscripts
+    : pg::seq<lbracket, expect<operand<expr>>,
+              pg::star<comma, expect<operand<expr>>>, expect<subscripts_close>> {};
+struct map_ref : pg::seq<tok<map_name>, pg::opt<subscripts>> {};
+
 struct name_expr : name {};
+struct string_expr : string_literal {};
+struct map_expr : map_ref {};
+// A name followed by '(' (blanks between allowed) is a call.
+struct call_name : pg::seq<name, pg::at<skip, pg::one<'('>>> {};
+struct call_expr : pg::seq<tok<call_name>, call_args> {};
 struct paren_expr : pg::seq<lparen, expect<operand<expr>>, expect<rparen>> {};
-struct primary : pg::sor<paren_expr, tok<integer>, tok<name_expr>> {};
+struct primary : pg::sor<paren_expr, tok<string_expr>, tok<integer>, map_expr,
+                         call_expr, tok<name_expr>> {};
 
 struct member_name : word {};
 template <class Op> struct member_tail : pg::seq<Op, expect<tok<member_name>>> {};
@@ -150,13 +253,57 @@ struct logical_and : left_assoc<bit_or, op_and, op_and_kw> {};
 struct logical_or : left_assoc<logical_and, op_or, op_or_kw> {};
 struct expr : logical_or {};
 
-// ---- statements and clauses -------------------------------------------
+// ---- statements --------------------------------------------------------
 
-struct print_item : pg::seq<expr> {};
+// print e [as name], ...
+struct print_expr : pg::seq<expr> {};
+struct column_name : name {};
+struct print_item
+    : pg::seq<print_expr, pg::opt<as_kw, expect<tok<column_name>>>> {};
 struct print_stmt
     : pg::seq<print_kw, expect<print_item>, pg::star<comma, expect<print_item>>> {};
-struct statement : pg::sor<print_stmt> {};
-struct action : statement {};
+
+// printf("format", e, ...)
+struct printf_open : lparen {};
+struct format_string : string_literal {};
+struct printf_stmt
+    : pg::seq<printf_kw, expect<printf_open>, expect<tok<format_string>>,
+              pg::star<comma, expect<operand<expr>>>, expect<args_close>> {};
+
+// count [()] | sum(e) | ... [by e, ...]
+struct agg_args : call_args {};
+struct agg_call
+    : pg::sor<pg::seq<tok<agg_count>, pg::opt<call_args>>,
+              pg::seq<tok<agg_function>, expect<agg_args>>> {};
+struct by_key : pg::seq<expr> {};
+struct by_list
+    : pg::seq<by_kw, expect<by_key>, pg::star<comma, expect<by_key>>> {};
+struct aggregate_stmt : pg::seq<agg_call, pg::opt<by_list>> {};
+
+// @m[k, ...] = value; a 'by' after it is an error of its own.
+struct assign_value : pg::seq<expr> {};
+struct by_after_assign {};
+struct assign_stmt
+    : pg::seq<map_ref, expect<assign_op>, expect<assign_value>,
+              pg::opt<pg::at<by_kw>, pg::raise<by_after_assign>>> {};
+
+// delete @m[k, ...]
+struct delete_target : map_ref {};
+struct delete_stmt : pg::seq<delete_kw, expect<delete_target>> {};
+
+// exit [()]
+struct exit_stmt : pg::seq<exit_kw, pg::opt<lparen, expect<rparen>>> {};
+
+struct statement : pg::sor<print_stmt, printf_stmt, delete_stmt, exit_stmt,
+                           assign_stmt, aggregate_stmt> {};
+
+// A statement, or a block of them.
+struct block_item : pg::seq<statement, pg::opt<semicolon>> {};
+struct block_close : rbrace {};
+struct block : pg::seq<lbrace, pg::star<block_item>, expect<block_close>> {};
+struct action : pg::sor<block, statement> {};
+
+// ---- clauses and run limits --------------------------------------------
 
 // `flow_result` or `provider:name`, one token.
 struct probe_part : pg::identifier {};
@@ -168,13 +315,25 @@ struct action_after_where : pg::seq<action> {};
 struct clause_body
     : pg::sor<pg::seq<where_kw, expect<condition>, expect<action_after_where>>,
               action> {};
-struct clause : pg::seq<on_kw, expect<probe>, pg::star<comma, expect<probe>>,
-                        expect<clause_body>, pg::opt<semicolon>> {};
+struct on_clause : pg::seq<on_kw, expect<probe>, pg::star<comma, expect<probe>>,
+                           expect<clause_body>> {};
+struct action_after_keyword : pg::seq<action> {};
+struct begin_clause : pg::seq<begin_kw, expect<action_after_keyword>> {};
+struct end_clause : pg::seq<end_kw, expect<action_after_keyword>> {};
+struct clause : pg::sor<on_clause, begin_clause, end_clause> {};
 
-struct first_clause : pg::seq<clause> {};
-struct next_clause : pg::seq<clause> {};
-struct program : pg::seq<skip, expect<first_clause>,
-                         pg::star<pg::not_at<pg::eof>, expect<next_clause>>,
+struct duration_value : tok<integer> {};
+struct count_value : tok<integer> {};
+struct every_limit : pg::seq<every_kw, expect<duration_value>> {};
+struct for_limit : pg::seq<for_kw, expect<duration_value>> {};
+struct row_limit : pg::seq<limit_kw, expect<count_value>> {};
+struct run_limit : pg::sor<every_limit, for_limit, row_limit> {};
+
+struct program_item : pg::seq<pg::sor<clause, run_limit>, pg::opt<semicolon>> {};
+struct first_item : program_item {};
+struct next_item : program_item {};
+struct program : pg::seq<skip, expect<first_item>,
+                         pg::star<pg::not_at<pg::eof>, expect<next_item>>,
                          pg::eof> {};
 
 // ---- what each expect<> expects ----------------------------------------
@@ -196,31 +355,80 @@ struct Expectation {
 
 template <class R> inline constexpr Expectation expectation{};
 
-template <> inline constexpr Expectation expectation<first_clause>{
-    "expected 'on' to start a clause", "on"};
-template <> inline constexpr Expectation expectation<next_clause>{
-    "expected ',' or a new 'on' clause after the print list", "on", true};
+// After a clause or run limit, the parser (control::raise) words the
+// message after what ended there: a print list may go on with ',', an
+// aggregation with 'by', and so on.
+template <> inline constexpr Expectation expectation<first_item>{
+    "expected a clause ('on', 'begin', 'end') or a run limit ('every', "
+    "'for', 'limit')",
+    OVSQ_TOP_KEYWORDS};
+template <> inline constexpr Expectation expectation<next_item>{
+    "expected a new clause ('on', 'begin', 'end') or a run limit ('every', "
+    "'for', 'limit')",
+    OVSQ_TOP_KEYWORDS};
 template <> inline constexpr Expectation expectation<probe>{
     "expected a probe name after '{prev}'"};
 template <> inline constexpr Expectation expectation<probe_part>{
     "expected a probe name after ':'", "", false, true};
 template <> inline constexpr Expectation expectation<clause_body>{
-    "expected 'where', 'print' or ',' after the probe list", "where print"};
+    "expected 'where', an action or '{' after the probe list",
+    "where " OVSQ_STATEMENT_KEYWORDS};
 template <> inline constexpr Expectation expectation<action_after_where>{
-    "expected 'print' after the 'where' condition", "print", true};
+    "expected an action or '{' after the 'where' condition",
+    OVSQ_STATEMENT_KEYWORDS, true};
+template <> inline constexpr Expectation expectation<action_after_keyword>{
+    "expected an action or '{' after '{prev}'", OVSQ_STATEMENT_KEYWORDS};
+template <> inline constexpr Expectation expectation<block_close>{
+    "expected a statement or '}'", OVSQ_STATEMENT_KEYWORDS};
 template <> inline constexpr Expectation expectation<condition>{
     "expected an expression after 'where'"};
 template <> inline constexpr Expectation expectation<print_item>{
     "expected an expression after '{prev}'"};
+template <> inline constexpr Expectation expectation<tok<column_name>>{
+    "expected a column name after 'as'"};
+template <> inline constexpr Expectation expectation<printf_open>{
+    "expected '(' after 'printf'"};
+template <> inline constexpr Expectation expectation<tok<format_string>>{
+    "expected a format string in double quotes after 'printf('"};
+template <> inline constexpr Expectation expectation<agg_args>{
+    "expected '(' after '{prev}'"};
+template <> inline constexpr Expectation expectation<first_arg>{
+    "expected an expression or ')' after '('"};
+template <> inline constexpr Expectation expectation<args_close>{
+    "expected ',' or ')'", "", true};
+template <> inline constexpr Expectation expectation<subscripts_close>{
+    "expected ',' or ']'", "", true};
+template <> inline constexpr Expectation expectation<by_key>{
+    "expected an expression after '{prev}'"};
+template <> inline constexpr Expectation expectation<assign_op>{
+    "expected '=' after '{prev}'"};
+template <> inline constexpr Expectation expectation<assign_value>{
+    "expected an expression or aggregation after '='"};
+template <> inline constexpr Expectation expectation<by_after_assign>{
+    "unexpected 'by' after an assignment to a map: its keys go in "
+    "'@name[...]'"};
+template <> inline constexpr Expectation expectation<delete_target>{
+    "expected a map such as '@name[key]' after 'delete'"};
+template <> inline constexpr Expectation expectation<duration_value>{
+    "expected a duration such as 1s or 100ms after '{prev}'"};
+template <> inline constexpr Expectation expectation<count_value>{
+    "expected a number of rows after 'limit'"};
 template <class Next> inline constexpr Expectation expectation<operand<Next>>{
     "expected an expression after '{prev}'"};
 template <> inline constexpr Expectation expectation<rparen>{
     "expected ')'", "", true};
 template <> inline constexpr Expectation expectation<tok<member_name>>{
     "expected a member name after '{prev}'"};
+template <> inline constexpr Expectation expectation<map_ident>{
+    "expected a map name after '@'", "", false, true};
 template <> inline constexpr Expectation expectation<hex_digits>{
     "expected hex digits after '0x'", "", false, true};
 template <> inline constexpr Expectation expectation<int_end>{
     "invalid integer literal '{word}'", "", false, true};
+// Both raised by the parser with their own location (see control::raise).
+template <> inline constexpr Expectation expectation<string_close>{
+    "unterminated string literal", "", false, true};
+template <> inline constexpr Expectation expectation<string_escape>{
+    "unknown escape sequence in a string literal", "", false, true};
 
 }  // namespace ovsq::frontend::grammar

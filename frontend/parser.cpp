@@ -1,8 +1,9 @@
 // Query text -> untyped AST: PEGTL actions build the tree on a stack of
 // expressions; the control class turns a failed expect<> into the one
-// syntax error of the parse.
+// error of the parse.
 #include "frontend/parser.h"
 
+#include <algorithm>
 #include <string_view>
 #include <utility>
 
@@ -23,6 +24,13 @@ struct ParseFailure {
   std::string suggestion;
 };
 
+// What the last statement ended with, for the message when what follows
+// it is wrong (a print list could go on with ',', an aggregation with
+// 'by', ...).
+enum class Tail {
+  None, PrintList, Aggregation, ByList, Expression, Other, RunLimit
+};
+
 struct ParseState {
   explicit ParseState(const Source& src) : source(src), base(src.text.data()) {}
 
@@ -37,7 +45,8 @@ struct ParseState {
   int depth = 0;
 
   // Expressions being built, each with where its text starts (which is
-  // before its own loc when it was written in parentheses).
+  // before its own loc when it was written in parentheses).  A statement
+  // starts with this empty, so what it leaves here is its own.
   struct Pending {
     ExprPtr expr;
     uint32_t begin;
@@ -45,12 +54,24 @@ struct ParseState {
   std::vector<Pending> exprs;
   std::string member;
   SourceLoc member_loc;
+  // Calls and map references being built, innermost last: their name, and
+  // where in `exprs` their arguments or keys start.
+  struct Named {
+    std::string name;
+    SourceLoc loc;
+    uint32_t begin;
+    size_t mark;
+  };
+  std::vector<Named> named;
+  uint32_t string_begin = 0;  // the '"' of the string being matched
+  uint32_t block_begin = 0;   // the '{' of the block being matched
 
   // The clause being built.
   std::vector<ProbeRef> probes;
   ExprPtr predicate;
   std::vector<PrintItem> items;
   std::vector<Stmt> actions;
+  Tail tail = Tail::None;
 
   Program program;
 
@@ -77,7 +98,29 @@ struct ParseState {
     exprs.pop_back();
     return p;
   }
+  // The expressions from `mark` on, taken off the stack.
+  std::vector<ExprPtr> take_from(size_t mark) {
+    std::vector<ExprPtr> out;
+    for (size_t i = mark; i < exprs.size(); ++i)
+      out.push_back(std::move(exprs[i].expr));
+    exprs.resize(mark);
+    return out;
+  }
+  template <class Input> void push_named(const Input& in) {
+    named.push_back(Named{in.string(), loc(in), offset(in), exprs.size()});
+  }
+  Named pop_named() {
+    Named n = std::move(named.back());
+    named.pop_back();
+    return n;
+  }
 };
+
+bool is_aggregation(std::string_view name) {
+  for (const char* f : {"count", "sum", "avg", "min", "max", "hist", "lhist"})
+    if (name == f) return true;
+  return false;
+}
 
 // ---- actions -----------------------------------------------------------
 
@@ -90,6 +133,7 @@ template <class Raw> struct action<g::raw<Raw>> {
   }
 };
 
+// Decimal or hex digits, or a decimal duration with its unit.
 template <> struct action<g::integer> {
   template <class Input> static void apply(const Input& in, ParseState& s) {
     std::string_view text(in.begin(), in.size());
@@ -99,21 +143,109 @@ template <> struct action<g::integer> {
       radix = 16;
       digits.remove_prefix(2);
     }
+    uint64_t multiplier = 0;  // not a duration
+    if (radix == 10) {
+      size_t unit = digits.find_first_not_of("0123456789");
+      if (unit != std::string_view::npos) {
+        std::string_view suffix = digits.substr(unit);
+        digits = digits.substr(0, unit);
+        multiplier = suffix == "ns" ? 1
+                   : suffix == "us" ? 1000
+                   : suffix == "ms" ? 1000'000
+                   : suffix == "s"  ? 1000'000'000
+                   : suffix == "m"  ? 60'000'000'000
+                                    : 3600'000'000'000;  // h
+      }
+    }
+    auto too_large = [&] {
+      return ParseFailure{multiplier ? DiagnosticKind::DurationTooLarge
+                                     : DiagnosticKind::IntegerTooLarge,
+                          s.loc(in), {std::string(text)}, {}};
+    };
     uint64_t value = 0;
     for (char c : digits) {
       uint64_t d = c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
-      if (value > (UINT64_MAX - d) / radix)
-        throw ParseFailure{DiagnosticKind::IntegerTooLarge, s.loc(in),
-                           {std::string(text)}, {}};
+      if (value > (UINT64_MAX - d) / radix) throw too_large();
       value = value * radix + d;
     }
-    s.push(s.offset(in), s.offset(in) + in.size(), IntLiteral{value});
+    if (multiplier) {
+      if (value > UINT64_MAX / multiplier) throw too_large();
+      value *= multiplier;
+    }
+    s.push(s.offset(in), s.offset(in) + in.size(),
+           IntLiteral{value, multiplier != 0});
+  }
+};
+
+template <> struct action<g::dquote> {
+  template <class Input> static void apply(const Input& in, ParseState& s) {
+    s.string_begin = s.offset(in);
+  }
+};
+
+// The text between the quotes, escapes decoded (the grammar let only
+// valid ones through).
+std::string decode_string(std::string_view literal) {
+  std::string out;
+  for (size_t i = 1; i + 1 < literal.size(); ++i) {
+    char c = literal[i];
+    if (c == '\\') {
+      char e = literal[++i];
+      c = e == 'n' ? '\n' : e == 't' ? '\t' : e == '0' ? '\0' : e;
+    }
+    out += c;
+  }
+  return out;
+}
+
+template <> struct action<g::string_expr> {
+  template <class Input> static void apply(const Input& in, ParseState& s) {
+    s.push(s.offset(in), s.offset(in) + in.size(),
+           StringLiteral{decode_string(in.string_view())});
   }
 };
 
 template <> struct action<g::name_expr> {
   template <class Input> static void apply(const Input& in, ParseState& s) {
     s.push(s.offset(in), s.offset(in) + in.size(), Identifier{in.string()});
+  }
+};
+
+// `@name`, `name(` and an aggregation's name start a Named.
+template <> struct action<g::map_name> {
+  template <class Input> static void apply(const Input& in, ParseState& s) {
+    s.push_named(in);
+  }
+};
+template <> struct action<g::call_name> : action<g::map_name> {};
+template <> struct action<g::agg_count> : action<g::map_name> {};
+template <> struct action<g::agg_function> : action<g::map_name> {};
+
+template <> struct action<g::map_expr> {
+  template <class Input> static void apply(const Input&, ParseState& s) {
+    ParseState::Named map = s.pop_named();
+    std::vector<ExprPtr> keys = s.take_from(map.mark);
+    s.push(map.begin, s.prev_end, MapRead{std::move(map.name), std::move(keys)});
+  }
+};
+
+template <> struct action<g::call_expr> {
+  template <class Input> static void apply(const Input&, ParseState& s) {
+    ParseState::Named call = s.pop_named();
+    std::vector<ExprPtr> args = s.take_from(call.mark);
+    s.push(call.begin, s.prev_end,
+           Call{std::move(call.name), call.loc, std::move(args), true});
+  }
+};
+
+// `count` may stand without parentheses.
+template <> struct action<g::agg_call> {
+  template <class Input> static void apply(const Input&, ParseState& s) {
+    ParseState::Named call = s.pop_named();
+    std::vector<ExprPtr> args = s.take_from(call.mark);
+    bool has_parens = s.source.text[s.prev_begin] == ')';
+    s.push(call.begin, s.prev_end,
+           Call{std::move(call.name), call.loc, std::move(args), has_parens});
   }
 };
 
@@ -155,6 +287,119 @@ template <> struct action<g::paren_expr> {
   }
 };
 
+// ---- statements --------------------------------------------------------
+
+template <> struct action<g::print_expr> {
+  template <class Input> static void apply(const Input& in, ParseState& s) {
+    SourceLoc text = s.loc_from(s.offset(in));
+    s.items.push_back(
+        PrintItem{s.pop().expr, std::string(s.source.text_at(text))});
+  }
+};
+
+template <> struct action<g::column_name> {
+  template <class Input> static void apply(const Input& in, ParseState& s) {
+    s.items.back().header = in.string();
+  }
+};
+
+template <> struct action<g::print_stmt> {
+  template <class Input> static void apply(const Input& in, ParseState& s) {
+    s.actions.push_back(
+        PrintStmt{s.loc_from(s.offset(in)), std::exchange(s.items, {})});
+    s.tail = Tail::PrintList;
+  }
+};
+
+template <> struct action<g::format_string> {
+  template <class Input> static void apply(const Input& in, ParseState& s) {
+    PrintfStmt printf;
+    printf.format = decode_string(in.string_view());
+    printf.format_loc = s.loc(in);
+    s.actions.push_back(std::move(printf));
+  }
+};
+
+template <> struct action<g::printf_stmt> {
+  template <class Input> static void apply(const Input& in, ParseState& s) {
+    auto& printf = std::get<PrintfStmt>(s.actions.back());
+    printf.loc = s.loc_from(s.offset(in));
+    printf.args = s.take_from(0);
+    s.tail = Tail::Other;
+  }
+};
+
+template <> struct action<g::aggregate_stmt> {
+  template <class Input> static void apply(const Input& in, ParseState& s) {
+    AggregateStmt agg;
+    agg.loc = s.loc_from(s.offset(in));
+    agg.text = std::string(s.source.text_at(agg.loc));
+    std::vector<ExprPtr> exprs = s.take_from(0);  // the call, then the keys
+    agg.call = std::move(exprs[0]);
+    for (size_t i = 1; i < exprs.size(); ++i) agg.keys.push_back(std::move(exprs[i]));
+    s.tail = agg.keys.empty() ? Tail::Aggregation : Tail::ByList;
+    s.actions.push_back(std::move(agg));
+  }
+};
+
+// @m[k] = an aggregation (a call of one, or a bare `count`) or a value.
+template <> struct action<g::assign_stmt> {
+  template <class Input> static void apply(const Input& in, ParseState& s) {
+    ExprPtr value = s.pop().expr;
+    ParseState::Named map = s.pop_named();
+    std::vector<ExprPtr> keys = s.take_from(map.mark);
+    SourceLoc loc = s.loc_from(s.offset(in));
+    s.tail = Tail::Expression;
+    if (const auto* id = value->as<Identifier>(); id && id->name == "count")
+      value->node = Call{"count", value->loc, {}, false};
+    if (const auto* call = value->as<Call>(); call && is_aggregation(call->name)) {
+      AggregateStmt agg;
+      agg.loc = loc;
+      agg.map_name = std::move(map.name);
+      agg.map_loc = map.loc;
+      agg.keys = std::move(keys);
+      agg.call = std::move(value);
+      agg.text = std::string(s.source.text_at(loc));
+      s.actions.push_back(std::move(agg));
+      return;
+    }
+    s.actions.push_back(AssignStmt{loc, std::move(map.name), map.loc,
+                                   std::move(keys), std::move(value)});
+  }
+};
+
+template <> struct action<g::delete_stmt> {
+  template <class Input> static void apply(const Input& in, ParseState& s) {
+    ParseState::Named map = s.pop_named();
+    std::vector<ExprPtr> keys = s.take_from(map.mark);
+    s.actions.push_back(DeleteStmt{s.loc_from(s.offset(in)), std::move(map.name),
+                                   map.loc, std::move(keys)});
+    s.tail = Tail::Other;
+  }
+};
+
+template <> struct action<g::exit_stmt> {
+  template <class Input> static void apply(const Input& in, ParseState& s) {
+    s.actions.push_back(ExitStmt{s.loc_from(s.offset(in))});
+    s.tail = Tail::Other;
+  }
+};
+
+template <> struct action<g::lbrace> {
+  template <class Input> static void apply(const Input& in, ParseState& s) {
+    s.block_begin = s.offset(in);
+    s.tail = Tail::None;
+  }
+};
+
+template <> struct action<g::block> {
+  template <class Input> static void apply(const Input&, ParseState& s) {
+    s.tail = Tail::None;
+  }
+};
+
+// ---- clauses and run limits --------------------------------------------
+
 template <> struct action<g::probe_name> {
   template <class Input> static void apply(const Input& in, ParseState& s) {
     s.probes.push_back(ProbeRef{in.string(), s.loc(in)});
@@ -167,24 +412,10 @@ template <> struct action<g::condition> {
   }
 };
 
-template <> struct action<g::print_item> {
-  template <class Input> static void apply(const Input& in, ParseState& s) {
-    SourceLoc text = s.loc_from(s.offset(in));
-    s.items.push_back(
-        PrintItem{s.pop().expr, std::string(s.source.text_at(text))});
-  }
-};
-
-template <> struct action<g::print_stmt> {
-  template <class Input> static void apply(const Input& in, ParseState& s) {
-    s.actions.push_back(
-        PrintStmt{s.loc_from(s.offset(in)), std::exchange(s.items, {})});
-  }
-};
-
-template <> struct action<g::clause> {
+template <Clause::Kind Kind> struct clause_action {
   template <class Input> static void apply(const Input& in, ParseState& s) {
     Clause clause;
+    clause.kind = Kind;
     clause.loc = s.loc_from(s.offset(in));
     clause.probes = std::exchange(s.probes, {});
     clause.predicate = std::move(s.predicate);
@@ -192,6 +423,38 @@ template <> struct action<g::clause> {
     s.program.clauses.push_back(std::move(clause));
   }
 };
+template <> struct action<g::on_clause> : clause_action<Clause::Kind::Probe> {};
+template <> struct action<g::begin_clause> : clause_action<Clause::Kind::Begin> {};
+template <> struct action<g::end_clause> : clause_action<Clause::Kind::End> {};
+
+// `every`/`for` take a duration, `limit` a plain number; none may be zero
+// or given twice.
+template <RunLimit Program::*Limit> struct run_limit_action {
+  template <class Input> static void apply(const Input& in, ParseState& s) {
+    std::string keyword = Limit == &Program::every    ? "every"
+                          : Limit == &Program::limit ? "limit"
+                                                     : "for";
+    bool wants_duration = Limit != &Program::limit;
+    ExprPtr value = s.pop().expr;
+    const IntLiteral& literal = *value->as<IntLiteral>();
+    if (wants_duration && !literal.is_duration)
+      throw ParseFailure{DiagnosticKind::RunLimitNeedsDuration, value->loc,
+                         {keyword}, {}};
+    if (!wants_duration && literal.is_duration)
+      throw ParseFailure{DiagnosticKind::LimitNeedsCount, value->loc, {}, {}};
+    if (literal.value == 0)
+      throw ParseFailure{DiagnosticKind::RunLimitIsZero, value->loc, {keyword}, {}};
+    RunLimit& limit = s.program.*Limit;
+    SourceLoc loc = s.loc_from(s.offset(in));
+    if (limit.set)
+      throw ParseFailure{DiagnosticKind::DuplicateRunLimit, loc, {keyword}, {}};
+    limit = RunLimit{loc, literal.value, true};
+    s.tail = Tail::RunLimit;
+  }
+};
+template <> struct action<g::every_limit> : run_limit_action<&Program::every> {};
+template <> struct action<g::for_limit> : run_limit_action<&Program::for_duration> {};
+template <> struct action<g::row_limit> : run_limit_action<&Program::limit> {};
 
 // ---- syntax errors -----------------------------------------------------
 
@@ -203,7 +466,8 @@ bool is_word_char(char c) {
 // Characters that start some token of the language.
 bool starts_token(char c) {
   return is_word_char(c) ||
-         std::string_view("(),;!-~+*/%<>=&|^.").find(c) != std::string_view::npos;
+         std::string_view("(),;!-~+*/%<>=&|^.\"@[]{}").find(c) !=
+             std::string_view::npos;
 }
 
 // The character at `offset` as it should appear in a message, and its
@@ -237,6 +501,12 @@ std::vector<std::string> split_words(std::string_view text) {
   return words;
 }
 
+ParseFailure syntax_failure(SourceLoc loc, std::string message,
+                            std::string suggestion = {}) {
+  return ParseFailure{DiagnosticKind::SyntaxError, loc, {std::move(message)},
+                      std::move(suggestion)};
+}
+
 // The syntax error for `expected` not being found at `offset`.
 ParseFailure syntax_error(const ParseState& s, uint32_t offset,
                           const g::Expectation& expected) {
@@ -245,8 +515,7 @@ ParseFailure syntax_error(const ParseState& s, uint32_t offset,
       expected.message, "{prev}",
       text.substr(s.prev_begin, s.prev_end - s.prev_begin));
   auto error = [](SourceLoc loc, std::string msg, std::string suggestion = {}) {
-    return ParseFailure{DiagnosticKind::SyntaxError, loc, {std::move(msg)},
-                        std::move(suggestion)};
+    return syntax_failure(loc, std::move(msg), std::move(suggestion));
   };
 
   if (offset >= text.size()) {
@@ -282,6 +551,42 @@ ParseFailure syntax_error(const ParseState& s, uint32_t offset,
   return error(s.source.loc_at(offset), message);
 }
 
+bool is_one_of(std::string_view word, const char* words) {
+  for (const std::string& w : split_words(words))
+    if (w == word) return true;
+  return false;
+}
+
+// What may follow a statement that ended a bare action (at the top level)
+// or stands in a block, worded after how that statement ended.
+struct AfterStatement {
+  std::string message;
+  std::string keywords;
+  bool after_expression;
+};
+
+AfterStatement after_statement(Tail tail, bool in_block) {
+  std::string what = in_block ? "a statement or '}'" : "a new clause or a run limit";
+  std::string keywords = in_block ? OVSQ_STATEMENT_KEYWORDS : OVSQ_TOP_KEYWORDS;
+  bool after_expression = tail == Tail::PrintList || tail == Tail::ByList ||
+                          tail == Tail::Expression;
+  switch (tail) {
+    case Tail::PrintList:
+      return {"expected ',', " + what + " after the print list",
+              "as " + keywords, true};
+    case Tail::Aggregation:
+      return {"expected 'by', " + what + " after the aggregation",
+              "by " + keywords, false};
+    case Tail::ByList:
+      return {"expected ',', " + what + " after the 'by' list", keywords, true};
+    default:
+      break;
+  }
+  return {in_block ? "expected a statement or '}'"
+                   : g::expectation<g::next_item>.message,
+          keywords, after_expression};
+}
+
 constexpr int kMaxDepth = 256;
 
 template <class Rule> struct control : pg::normal<Rule> {
@@ -306,16 +611,61 @@ template <class Rule> struct control : pg::normal<Rule> {
     static_assert(g::expectation<Rule>.message != nullptr,
                   "every expect<R> needs an expectation<R>");
     auto offset = static_cast<uint32_t>(in.current() - s.base);
-    if constexpr (std::is_same_v<Rule, g::first_clause>) {
-      if (offset >= s.source.text.size())
+    std::string_view text = s.source.text;
+    bool at_end = offset >= text.size();
+    std::string_view found;  // the word at the error, if any
+    if (!at_end) {
+      uint32_t end = offset;
+      while (end < text.size() && is_word_char(text[end])) ++end;
+      found = text.substr(offset, end - offset);
+    }
+
+    if constexpr (std::is_same_v<Rule, g::first_item>) {
+      if (at_end)
         throw ParseFailure{DiagnosticKind::EmptyProgram, s.source.loc_at(0),
                            {}, {}};
     }
+    if constexpr (std::is_same_v<Rule, g::string_close> ||
+                  std::is_same_v<Rule, g::string_escape>) {
+      char c = at_end ? '\n' : text[offset];
+      if (std::is_same_v<Rule, g::string_close> || c == '\n' || c == '\r')
+        throw syntax_failure(s.source.loc_at(s.string_begin),
+                             "unterminated string literal");
+      // At the character after the backslash: the caret spans both.
+      auto [shown, length] = describe_char(text, offset);
+      throw syntax_failure(
+          s.source.loc_at(offset - 1, length + 1),
+          "unknown escape sequence '\\" + shown +
+              "' in a string literal (use \\n, \\t, \\\\, \\\" or \\0)");
+    }
+
     g::Expectation expected = g::expectation<Rule>;
-    if constexpr (std::is_same_v<Rule, g::next_clause>) {
-      // After `;` the print list is over: only a clause can follow.
-      if (s.source.text.substr(s.prev_begin, 1) == ";")
-        expected = g::expectation<g::first_clause>;
+    AfterStatement after;
+    if constexpr (std::is_same_v<Rule, g::next_item> ||
+                  std::is_same_v<Rule, g::block_close>) {
+      constexpr bool in_block = std::is_same_v<Rule, g::block_close>;
+      char prev = text[s.prev_begin];
+      if (in_block && at_end)
+        throw syntax_failure(s.source.loc_at(s.block_begin), "unclosed '{'");
+      if (in_block && !found.empty() && is_one_of(found, OVSQ_TOP_KEYWORDS))
+        throw syntax_failure(
+            s.source.loc_at(offset, static_cast<uint32_t>(found.size())),
+            "expected '}' to close the block before '" + std::string(found) +
+                "'");
+      // A second statement after a bare action: the braces are missing.
+      if (!in_block && prev != '}' && s.tail != Tail::RunLimit && !at_end &&
+          (text[offset] == '@' || (!found.empty() &&
+                                   is_one_of(found, OVSQ_STATEMENT_KEYWORDS))))
+        throw syntax_failure(
+            s.source.loc_at(offset, std::max<uint32_t>(
+                                        1, static_cast<uint32_t>(found.size()))),
+            "expected a new clause; a clause with several statements needs "
+            "them in '{ ... }'");
+      after = after_statement(prev == ';' || prev == '}' ? Tail::None : s.tail,
+                              in_block);
+      expected.message = after.message.c_str();
+      expected.keywords = after.keywords.c_str();
+      expected.after_expression = after.after_expression;
     }
     throw syntax_error(s, offset, expected);
   }

@@ -179,7 +179,15 @@ TEST(Diagnostics, EveryKindsText) {
 #define K(Kind) DiagnosticKind::Kind
       {K(SyntaxError), "syntax error: A"},
       {K(IntegerTooLarge), "integer literal 'A' does not fit in 64 bits"},
-      {K(EmptyProgram), "the query is empty: write 'on <probe> print <expr>'"},
+      {K(EmptyProgram),
+       "the query is empty: write a clause such as 'on <probe> print <expr>' "
+       "or 'on <probe> count by <expr>'"},
+      {K(DurationTooLarge), "duration 'A' does not fit in 64 bits of nanoseconds"},
+      {K(RunLimitNeedsDuration), "'A' needs a duration such as 1s or 100ms"},
+      {K(LimitNeedsCount),
+       "'limit' needs a number of rows such as 100, not a duration"},
+      {K(RunLimitIsZero), "'A' needs a value greater than zero"},
+      {K(DuplicateRunLimit), "'A' is given twice"},
       {K(UnknownProbe), "unknown probe 'A'"},
       {K(ProbeNotInBinary), "probe 'A' (B) is not in C"},
       {K(UnknownField), "probe 'A' has no field 'B'"},

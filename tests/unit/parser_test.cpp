@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <variant>
 
 #include "frontend/parser.h"
 
@@ -274,8 +275,8 @@ TEST(Parser, PrintHeadersAndLocations) {
 
 TEST(Parser, EmptyProgram) {
   const char* message =
-      "test.ovsq:1:1: error: the query is empty: write 'on <probe> print "
-      "<expr>'\n";
+      "test.ovsq:1:1: error: the query is empty: write a clause such as 'on "
+      "<probe> print <expr>' or 'on <probe> count by <expr>'\n";
   EXPECT_EQ(errors(""), std::string(message) + "\n^\n");
   EXPECT_EQ(errors("  \n"), std::string(message) + "  \n^\n");
   EXPECT_EQ(errors("# nothing yet\n\n"),
@@ -289,21 +290,21 @@ TEST(Parser, EmptyProgram) {
 
 TEST(ParserErrors, MisspeltWhere) {
   EXPECT_EQ(errors("on flow_result wher reason == 1 print ufid"),
-            "test.ovsq:1:16: error: syntax error: expected 'where', 'print' or "
-            "',' after the probe list; did you mean 'where'?\n"
+            "test.ovsq:1:16: error: syntax error: expected 'where', an action or "
+            "'{' after the probe list; did you mean 'where'?\n"
             "on flow_result wher reason == 1 print ufid\n"
             "               ^~~~\n");
 }
 
 TEST(ParserErrors, NothingAfterProbeList) {
   EXPECT_EQ(errors("on flow_result reason"),
-            "test.ovsq:1:16: error: syntax error: expected 'where', 'print' or "
-            "',' after the probe list\n"
+            "test.ovsq:1:16: error: syntax error: expected 'where', an action or "
+            "'{' after the probe list\n"
             "on flow_result reason\n"
             "               ^~~~~~\n");
   EXPECT_EQ(errors("on flow_result\n"),
-            "test.ovsq:1:15: error: syntax error: expected 'where', 'print' or "
-            "',' after the probe list\n"
+            "test.ovsq:1:15: error: syntax error: expected 'where', an action or "
+            "'{' after the probe list\n"
             "on flow_result\n"
             "              ^\n");
 }
@@ -419,47 +420,47 @@ TEST(ParserErrors, SingleEquals) {
 
 TEST(ParserErrors, AfterPrintList) {
   EXPECT_EQ(errors("on p print a b"),
-            "test.ovsq:1:14: error: syntax error: expected ',' or a new 'on' "
-            "clause after the print list\n"
+            "test.ovsq:1:14: error: syntax error: expected ',', a new clause or a "
+            "run limit after the print list\n"
             "on p print a b\n"
             "             ^\n");
   EXPECT_EQ(errors("on p print a\nom q print b"),
-            "test.ovsq:2:1: error: syntax error: expected ',' or a new 'on' "
-            "clause after the print list; did you mean 'on'?\n"
+            "test.ovsq:2:1: error: syntax error: expected ',', a new clause or a "
+            "run limit after the print list; did you mean 'on'?\n"
             "om q print b\n"
             "^~\n");
 }
 
 TEST(ParserErrors, AfterSemicolon) {
   EXPECT_EQ(errors("on p print a; ; on q print b"),
-            "test.ovsq:1:15: error: syntax error: expected 'on' to start a "
-            "clause\n"
+            "test.ovsq:1:15: error: syntax error: expected a new clause ('on', "
+            "'begin', 'end') or a run limit ('every', 'for', 'limit')\n"
             "on p print a; ; on q print b\n"
             "              ^\n");
 }
 
 TEST(ParserErrors, NoPrintAfterWhere) {
   EXPECT_EQ(errors("on p where a prnt b"),
-            "test.ovsq:1:14: error: syntax error: expected 'print' after the "
-            "'where' condition; did you mean 'print'?\n"
+            "test.ovsq:1:14: error: syntax error: expected an action or '{' after "
+            "the 'where' condition; did you mean 'print'?\n"
             "on p where a prnt b\n"
             "             ^~~~\n");
   EXPECT_EQ(errors("on p where a"),
-            "test.ovsq:1:13: error: syntax error: expected 'print' after the "
-            "'where' condition\n"
+            "test.ovsq:1:13: error: syntax error: expected an action or '{' after "
+            "the 'where' condition\n"
             "on p where a\n"
             "            ^\n");
 }
 
 TEST(ParserErrors, NotAClause) {
   EXPECT_EQ(errors("print ufid"),
-            "test.ovsq:1:1: error: syntax error: expected 'on' to start a "
-            "clause\n"
+            "test.ovsq:1:1: error: syntax error: expected a clause ('on', 'begin', "
+            "'end') or a run limit ('every', 'for', 'limit')\n"
             "print ufid\n"
             "^~~~~\n");
   EXPECT_EQ(errors("# query\n  flow_result print ufid"),
-            "test.ovsq:2:3: error: syntax error: expected 'on' to start a "
-            "clause\n"
+            "test.ovsq:2:3: error: syntax error: expected a clause ('on', 'begin', "
+            "'end') or a run limit ('every', 'for', 'limit')\n"
             "  flow_result print ufid\n"
             "  ^~~~~~~~~~~\n");
 }
@@ -478,11 +479,22 @@ TEST(ParserErrors, MemberName) {
 }
 
 TEST(ParserErrors, BadIntegers) {
-  EXPECT_EQ(errors("on p print 10ms"),
+  EXPECT_EQ(errors("on p print 12ab"),
             "test.ovsq:1:12: error: syntax error: invalid integer literal "
-            "'10ms'\n"
-            "on p print 10ms\n"
+            "'12ab'\n"
+            "on p print 12ab\n"
             "           ^~~~\n");
+  // A unit must end the literal.
+  EXPECT_EQ(errors("on p print 10msec"),
+            "test.ovsq:1:12: error: syntax error: invalid integer literal "
+            "'10msec'\n"
+            "on p print 10msec\n"
+            "           ^~~~~~\n");
+  EXPECT_EQ(errors("on p print 0x10s + 1"),
+            "test.ovsq:1:12: error: syntax error: invalid integer literal "
+            "'0x10s'\n"
+            "on p print 0x10s + 1\n"
+            "           ^~~~~\n");
   EXPECT_EQ(errors("on p print 0x1g"),
             "test.ovsq:1:12: error: syntax error: invalid integer literal "
             "'0x1g'\n"
@@ -504,6 +516,842 @@ TEST(ParserErrors, DeepNesting) {
             "syntax error: expression nested too deeply");
   EXPECT_TRUE(ast("on p print " + std::string(200, '(') + "a" +
                   std::string(200, ')')) != "");
+}
+
+// ---- the full language -------------------------------------------------
+
+// The statements of the only clause of a query that must parse.
+const std::vector<Stmt>& statements(const Parsed& p) {
+  EXPECT_FALSE(p.diagnostics.has_errors()) << p.diagnostics.render();
+  static const std::vector<Stmt> none;
+  return p.program.clauses.empty() ? none : p.program.clauses[0].actions;
+}
+
+std::string text_of(const Parsed& p, const SourceLoc& loc) {
+  return std::string(p.source.text_at(loc));
+}
+
+TEST(Parser, SketchFlowLifetime) {
+  EXPECT_EQ(ast("on flow_put { @born[ufid] = now }\n"
+                "on flow_result where result == UKEY_DELETE && @born[ufid] {\n"
+                "    hist((now - @born[ufid]) / 1ms) by reason;\n"
+                "    delete @born[ufid]\n"
+                "}\n"),
+            "(program\n"
+            "  (clause\n"
+            "    (probes flow_put)\n"
+            "    (assign @born\n"
+            "      (keys (ident ufid))\n"
+            "      (ident now)))\n"
+            "  (clause\n"
+            "    (probes flow_result)\n"
+            "    (where\n"
+            "      (&& (== (ident result) (ident UKEY_DELETE)) "
+            "(map @born (ident ufid))))\n"
+            "    (aggregate\n"
+            "      (call hist (/ (- (ident now) (map @born (ident ufid))) "
+            "(duration 1000000)))\n"
+            "      (keys (ident reason)))\n"
+            "    (delete @born\n"
+            "      (keys (ident ufid)))))\n");
+}
+
+TEST(Parser, SketchMainLoop) {
+  EXPECT_EQ(ast("on run_start { @start[tid] = now }\n"
+                "on poll_block where @start[tid] { hist((now - @start[tid]) / "
+                "1us) }\n"),
+            "(program\n"
+            "  (clause\n"
+            "    (probes run_start)\n"
+            "    (assign @start\n"
+            "      (keys (ident tid))\n"
+            "      (ident now)))\n"
+            "  (clause\n"
+            "    (probes poll_block)\n"
+            "    (where\n"
+            "      (map @start (ident tid)))\n"
+            "    (aggregate\n"
+            "      (call hist (/ (- (ident now) (map @start (ident tid))) "
+            "(duration 1000))))))\n");
+}
+
+TEST(Parser, CountByOnSeveralProbes) {
+  Parsed p("on flow_result, flow_sweep_result where result == UKEY_DELETE "
+           "count by probe, reason");
+  ASSERT_EQ(statements(p).size(), 1u);
+  EXPECT_EQ(dump(p.program),
+            "(program\n"
+            "  (clause\n"
+            "    (probes flow_result flow_sweep_result)\n"
+            "    (where\n"
+            "      (== (ident result) (ident UKEY_DELETE)))\n"
+            "    (aggregate\n"
+            "      (call count)\n"
+            "      (keys (ident probe) (ident reason)))))\n");
+  const auto& agg = std::get<AggregateStmt>(statements(p)[0]);
+  EXPECT_EQ(agg.text, "count by probe, reason");
+  EXPECT_EQ(agg.loc.column, 63u);
+  EXPECT_EQ(agg.loc.length, 22u);
+  EXPECT_EQ(agg.map_name, "");
+  ASSERT_EQ(agg.keys.size(), 2u);
+  EXPECT_EQ(text_of(p, agg.keys[1]->loc), "reason");
+  const auto* call = agg.call->as<Call>();
+  ASSERT_NE(call, nullptr);
+  EXPECT_EQ(call->name, "count");
+  EXPECT_FALSE(call->has_parens);
+  EXPECT_TRUE(call->args.empty());
+  EXPECT_EQ(call->name_loc.column, 63u);
+  EXPECT_EQ(call->name_loc.length, 5u);
+  EXPECT_EQ(text_of(p, agg.call->loc), "count");
+}
+
+TEST(Parser, RunLimitsAfterAnAction) {
+  Parsed p("on flow_result where result == UKEY_DELETE count by reason every "
+           "1s for 10s");
+  ASSERT_EQ(statements(p).size(), 1u);
+  ASSERT_EQ(p.program.clauses.size(), 1u);
+  const auto& agg = std::get<AggregateStmt>(statements(p)[0]);
+  EXPECT_EQ(agg.text, "count by reason");
+  EXPECT_TRUE(p.program.every.set);
+  EXPECT_EQ(p.program.every.value, 1000000000u);
+  EXPECT_EQ(text_of(p, p.program.every.loc), "every 1s");
+  EXPECT_TRUE(p.program.for_duration.set);
+  EXPECT_EQ(p.program.for_duration.value, 10000000000u);
+  EXPECT_EQ(text_of(p, p.program.for_duration.loc), "for 10s");
+  EXPECT_FALSE(p.program.limit.set);
+  EXPECT_EQ(dump(p.program),
+            "(program\n"
+            "  (clause\n"
+            "    (probes flow_result)\n"
+            "    (where\n"
+            "      (== (ident result) (ident UKEY_DELETE)))\n"
+            "    (aggregate\n"
+            "      (call count)\n"
+            "      (keys (ident reason))))\n"
+            "  (every 1000000000)\n"
+            "  (for 10000000000))\n");
+}
+
+TEST(Parser, RunLimitsAnywhere) {
+  Parsed p("limit 0x10\n"
+           "on p print a; every 2m\n"
+           "on q print b for 1h;\n");
+  ASSERT_FALSE(p.diagnostics.has_errors()) << p.diagnostics.render();
+  EXPECT_EQ(p.program.clauses.size(), 2u);
+  EXPECT_EQ(p.program.limit.value, 16u);
+  EXPECT_EQ(p.program.limit.loc.line, 1u);
+  EXPECT_EQ(p.program.every.value, 120000000000u);
+  EXPECT_EQ(p.program.every.loc.line, 2u);
+  EXPECT_EQ(p.program.every.loc.column, 15u);
+  EXPECT_EQ(p.program.for_duration.value, 3600000000000u);
+  EXPECT_EQ(dump(p.program),
+            "(program\n"
+            "  (clause\n"
+            "    (probes p)\n"
+            "    (print\n"
+            "      (ident a)))\n"
+            "  (clause\n"
+            "    (probes q)\n"
+            "    (print\n"
+            "      (ident b)))\n"
+            "  (every 120000000000)\n"
+            "  (for 3600000000000)\n"
+            "  (limit 16))\n");
+}
+
+TEST(Parser, BeginAndEnd) {
+  Parsed p("begin { printf(\"tracing\\n\") }\n"
+           "on p print a\n"
+           "end exit");
+  ASSERT_FALSE(p.diagnostics.has_errors()) << p.diagnostics.render();
+  ASSERT_EQ(p.program.clauses.size(), 3u);
+  EXPECT_EQ(p.program.clauses[0].kind, Clause::Kind::Begin);
+  EXPECT_EQ(text_of(p, p.program.clauses[0].loc), "begin { printf(\"tracing\\n\") }");
+  EXPECT_TRUE(p.program.clauses[0].probes.empty());
+  EXPECT_EQ(p.program.clauses[1].kind, Clause::Kind::Probe);
+  EXPECT_EQ(p.program.clauses[2].kind, Clause::Kind::End);
+  EXPECT_EQ(text_of(p, p.program.clauses[2].loc), "end exit");
+  EXPECT_EQ(dump(p.program),
+            "(program\n"
+            "  (begin\n"
+            "    (printf \"tracing\\n\"))\n"
+            "  (clause\n"
+            "    (probes p)\n"
+            "    (print\n"
+            "      (ident a)))\n"
+            "  (end\n"
+            "    (exit)))\n");
+}
+
+TEST(Parser, Blocks) {
+  const char* expected =
+      "(program\n"
+      "  (clause\n"
+      "    (probes p)\n"
+      "    (print\n"
+      "      (ident a))\n"
+      "    (print\n"
+      "      (ident b)\n"
+      "      (ident c))\n"
+      "    (aggregate\n"
+      "      (call count))\n"
+      "    (exit)))\n";
+  // ';' between statements, or just blanks; a last ';' is allowed.
+  EXPECT_EQ(ast("on p { print a; print b, c; count(); exit; }"), expected);
+  EXPECT_EQ(ast("on p {\n  print a\n  print b, c\n  count()\n  exit\n}"),
+            expected);
+  EXPECT_EQ(ast("on p{print a print b,c count() exit};"), expected);
+  // An empty block.
+  EXPECT_EQ(ast("on p {}\nend { }"),
+            "(program\n"
+            "  (clause\n"
+            "    (probes p))\n"
+            "  (end))\n");
+  EXPECT_EQ(ast("on p where x > 1 { @n = count } on q { delete @n }"),
+            "(program\n"
+            "  (clause\n"
+            "    (probes p)\n"
+            "    (where\n"
+            "      (> (ident x) (int 1)))\n"
+            "    (aggregate @n\n"
+            "      (call count)))\n"
+            "  (clause\n"
+            "    (probes q)\n"
+            "    (delete @n)))\n");
+}
+
+TEST(Parser, PrintAs) {
+  Parsed p("on p print a as x, b->c, a + 1 as total, count, e as e");
+  ASSERT_EQ(statements(p).size(), 1u);
+  const auto& print = std::get<PrintStmt>(statements(p)[0]);
+  ASSERT_EQ(print.items.size(), 5u);
+  EXPECT_EQ(print.items[0].header, "x");
+  EXPECT_EQ(print.items[1].header, "b->c");
+  EXPECT_EQ(print.items[2].header, "total");
+  EXPECT_EQ(text_of(p, print.items[2].expr->loc), "a + 1");
+  EXPECT_EQ(print.items[3].header, "count");
+  EXPECT_EQ(print.items[4].header, "e");
+  EXPECT_EQ(text_of(p, print.loc),
+            "print a as x, b->c, a + 1 as total, count, e as e");
+  EXPECT_EQ(dump(p.program),
+            "(program\n"
+            "  (clause\n"
+            "    (probes p)\n"
+            "    (print\n"
+            "      (as x (ident a))\n"
+            "      (-> (ident b) c)\n"
+            "      (as total (+ (ident a) (int 1)))\n"
+            "      (ident count)\n"
+            "      (ident e))))\n");
+  // An aggregation's name is not reserved.
+  EXPECT_EQ(std::get<PrintStmt>(statements(Parsed("on p print x as count"))[0])
+                .items[0]
+                .header,
+            "count");
+}
+
+TEST(Parser, Printf) {
+  Parsed p("on p printf(\"%s took %llu\\tns\\n\", comm, now - @t[tid])");
+  ASSERT_EQ(statements(p).size(), 1u);
+  const auto& printf = std::get<PrintfStmt>(statements(p)[0]);
+  EXPECT_EQ(printf.format, "%s took %llu\tns\n");
+  EXPECT_EQ(text_of(p, printf.format_loc), "\"%s took %llu\\tns\\n\"");
+  EXPECT_EQ(printf.format_loc.column, 13u);
+  ASSERT_EQ(printf.args.size(), 2u);
+  EXPECT_EQ(text_of(p, printf.args[1]->loc), "now - @t[tid]");
+  EXPECT_TRUE(printf.pieces.empty());
+  EXPECT_EQ(text_of(p, printf.loc),
+            "printf(\"%s took %llu\\tns\\n\", comm, now - @t[tid])");
+  EXPECT_EQ(dump(p.program),
+            "(program\n"
+            "  (clause\n"
+            "    (probes p)\n"
+            "    (printf \"%s took %llu\\tns\\n\"\n"
+            "      (ident comm)\n"
+            "      (- (ident now) (map @t (ident tid))))))\n");
+  EXPECT_EQ(std::get<PrintfStmt>(statements(Parsed("on p printf ( \"x\" )"))[0])
+                .format,
+            "x");
+}
+
+TEST(Parser, Aggregations) {
+  EXPECT_EQ(ast("on p {\n"
+                "  count\n"
+                "  count() by a\n"
+                "  sum(x) by a, b->c\n"
+                "  avg(x)\n"
+                "  min(x) max(y)\n"
+                "  hist(x)\n"
+                "  lhist(x, 0, 100, 10) by a\n"
+                "}"),
+            "(program\n"
+            "  (clause\n"
+            "    (probes p)\n"
+            "    (aggregate\n"
+            "      (call count))\n"
+            "    (aggregate\n"
+            "      (call count)\n"
+            "      (keys (ident a)))\n"
+            "    (aggregate\n"
+            "      (call sum (ident x))\n"
+            "      (keys (ident a) (-> (ident b) c)))\n"
+            "    (aggregate\n"
+            "      (call avg (ident x)))\n"
+            "    (aggregate\n"
+            "      (call min (ident x)))\n"
+            "    (aggregate\n"
+            "      (call max (ident y)))\n"
+            "    (aggregate\n"
+            "      (call hist (ident x)))\n"
+            "    (aggregate\n"
+            "      (call lhist (ident x) (int 0) (int 100) (int 10))\n"
+            "      (keys (ident a)))))\n");
+  // Arity is sema's to check.
+  EXPECT_EQ(ast("on p { count(1, 2) hist() }"),
+            "(program\n"
+            "  (clause\n"
+            "    (probes p)\n"
+            "    (aggregate\n"
+            "      (call count (int 1) (int 2)))\n"
+            "    (aggregate\n"
+            "      (call hist))))\n");
+  Parsed p("on p { count() by a; lhist (x, 1, 2, 3) }");
+  ASSERT_EQ(statements(p).size(), 2u);
+  const auto& count = std::get<AggregateStmt>(statements(p)[0]);
+  EXPECT_TRUE(count.call->as<Call>()->has_parens);
+  EXPECT_EQ(count.text, "count() by a");
+  EXPECT_EQ(text_of(p, count.call->loc), "count()");
+  const auto& lhist = std::get<AggregateStmt>(statements(p)[1]);
+  EXPECT_EQ(lhist.text, "lhist (x, 1, 2, 3)");
+  EXPECT_EQ(lhist.call->as<Call>()->args.size(), 4u);
+  EXPECT_EQ(lhist.call->as<Call>()->name_loc.column, 22u);
+}
+
+TEST(Parser, NamedAggregations) {
+  Parsed p("on p {\n"
+           "  @idle[reason] = count()\n"
+           "  @all = count\n"
+           "  @lat[a, b] = hist(now - @t[tid])\n"
+           "}");
+  ASSERT_EQ(statements(p).size(), 3u);
+  const auto& idle = std::get<AggregateStmt>(statements(p)[0]);
+  EXPECT_EQ(idle.map_name, "@idle");
+  EXPECT_EQ(idle.map_loc.line, 2u);
+  EXPECT_EQ(idle.map_loc.column, 3u);
+  EXPECT_EQ(idle.map_loc.length, 5u);
+  EXPECT_EQ(idle.text, "@idle[reason] = count()");
+  EXPECT_EQ(idle.keys.size(), 1u);
+  EXPECT_TRUE(idle.call->as<Call>()->has_parens);
+  const auto& all = std::get<AggregateStmt>(statements(p)[1]);
+  EXPECT_EQ(all.map_name, "@all");
+  EXPECT_TRUE(all.keys.empty());
+  ASSERT_NE(all.call->as<Call>(), nullptr);
+  EXPECT_FALSE(all.call->as<Call>()->has_parens);
+  EXPECT_EQ(all.call->as<Call>()->name_loc.column, 10u);
+  EXPECT_EQ(dump(p.program),
+            "(program\n"
+            "  (clause\n"
+            "    (probes p)\n"
+            "    (aggregate @idle\n"
+            "      (call count)\n"
+            "      (keys (ident reason)))\n"
+            "    (aggregate @all\n"
+            "      (call count))\n"
+            "    (aggregate @lat\n"
+            "      (call hist (- (ident now) (map @t (ident tid))))\n"
+            "      (keys (ident a) (ident b)))))\n");
+}
+
+TEST(Parser, MapAssignment) {
+  Parsed p("on p { @born[ufid] = now; @x = 1 + 2; @a[@b[x], y] = count() + 1; "
+           "@f = foo(1) }");
+  ASSERT_EQ(statements(p).size(), 4u);
+  const auto& born = std::get<AssignStmt>(statements(p)[0]);
+  EXPECT_EQ(born.map_name, "@born");
+  EXPECT_EQ(born.map_loc.column, 8u);
+  EXPECT_EQ(born.map_loc.length, 5u);
+  EXPECT_EQ(text_of(p, born.loc), "@born[ufid] = now");
+  EXPECT_EQ(text_of(p, born.value->loc), "now");
+  // Only a bare aggregation call is an aggregation.
+  EXPECT_TRUE(std::holds_alternative<AssignStmt>(statements(p)[2]));
+  EXPECT_TRUE(std::holds_alternative<AssignStmt>(statements(p)[3]));
+  EXPECT_EQ(dump(p.program),
+            "(program\n"
+            "  (clause\n"
+            "    (probes p)\n"
+            "    (assign @born\n"
+            "      (keys (ident ufid))\n"
+            "      (ident now))\n"
+            "    (assign @x\n"
+            "      (+ (int 1) (int 2)))\n"
+            "    (assign @a\n"
+            "      (keys (map @b (ident x)) (ident y))\n"
+            "      (+ (call count) (int 1)))\n"
+            "    (assign @f\n"
+            "      (call foo (int 1)))))\n");
+}
+
+TEST(Parser, DeleteAndExit) {
+  Parsed p("on p { delete @born[ufid]; delete @x; delete @m[a, b]; exit; "
+           "exit() }");
+  ASSERT_EQ(statements(p).size(), 5u);
+  const auto& del = std::get<DeleteStmt>(statements(p)[0]);
+  EXPECT_EQ(del.map_name, "@born");
+  EXPECT_EQ(del.map_loc.column, 15u);
+  EXPECT_EQ(text_of(p, del.loc), "delete @born[ufid]");
+  EXPECT_EQ(text_of(p, std::get<ExitStmt>(statements(p)[3]).loc), "exit");
+  EXPECT_EQ(text_of(p, std::get<ExitStmt>(statements(p)[4]).loc), "exit()");
+  EXPECT_EQ(dump(p.program),
+            "(program\n"
+            "  (clause\n"
+            "    (probes p)\n"
+            "    (delete @born\n"
+            "      (keys (ident ufid)))\n"
+            "    (delete @x)\n"
+            "    (delete @m\n"
+            "      (keys (ident a) (ident b)))\n"
+            "    (exit)\n"
+            "    (exit)))\n");
+}
+
+TEST(Parser, StringLiterals) {
+  EXPECT_EQ(expr("\"hello\""), "(str \"hello\")");
+  EXPECT_EQ(expr("\"\""), "(str \"\")");
+  EXPECT_EQ(expr("\"a\\nb\\tc\\\\d\\\"e\\0f\""),
+            "(str \"a\\nb\\tc\\\\d\\\"e\\0f\")");
+  EXPECT_EQ(expr("comm == \"ovs-vswitchd\""),
+            "(== (ident comm) (str \"ovs-vswitchd\"))");
+  EXPECT_EQ(expr("\"# not a comment\""), "(str \"# not a comment\")");
+  Parsed p("on p print \"a\\n\\0\\\"\xc3\xa9\", x");
+  const auto& items = std::get<PrintStmt>(statements(p).at(0)).items;
+  const auto* str = items[0].expr->as<StringLiteral>();
+  ASSERT_NE(str, nullptr);
+  EXPECT_EQ(str->value, std::string("a\n\0\"\xc3\xa9", 6));
+  EXPECT_EQ(items[0].expr->loc.column, 12u);
+  EXPECT_EQ(items[0].expr->loc.length, 11u);
+  EXPECT_EQ(items[0].header, "\"a\\n\\0\\\"\xc3\xa9\"");
+}
+
+TEST(Parser, DurationLiterals) {
+  EXPECT_EQ(expr("1ns"), "(duration 1)");
+  EXPECT_EQ(expr("10us"), "(duration 10000)");
+  EXPECT_EQ(expr("10ms"), "(duration 10000000)");
+  EXPECT_EQ(expr("1s"), "(duration 1000000000)");
+  EXPECT_EQ(expr("2m"), "(duration 120000000000)");
+  EXPECT_EQ(expr("1h"), "(duration 3600000000000)");
+  EXPECT_EQ(expr("0s"), "(duration 0)");
+  EXPECT_EQ(expr("18446744073709551615ns"), "(duration 18446744073709551615)");
+  EXPECT_EQ(expr("(now - t) / 1ms"),
+            "(/ (- (ident now) (ident t)) (duration 1000000))");
+  Parsed p("on p print 100ms, 100");
+  const auto& items = std::get<PrintStmt>(statements(p).at(0)).items;
+  EXPECT_TRUE(items[0].expr->as<IntLiteral>()->is_duration);
+  EXPECT_EQ(items[0].expr->loc.length, 5u);
+  EXPECT_EQ(items[0].header, "100ms");
+  EXPECT_FALSE(items[1].expr->as<IntLiteral>()->is_duration);
+}
+
+TEST(Parser, MapReads) {
+  EXPECT_EQ(expr("@x"), "(map @x)");
+  EXPECT_EQ(expr("@born[ufid]"), "(map @born (ident ufid))");
+  EXPECT_EQ(expr("@m[a, b + 1]"), "(map @m (ident a) (+ (ident b) (int 1)))");
+  EXPECT_EQ(expr("@a[@b[x]] + @c"), "(+ (map @a (map @b (ident x))) (map @c))");
+  // Any word may name a map.
+  EXPECT_EQ(expr("@end[@count]"), "(map @end (map @count))");
+  Parsed p("on p print @born [ ufid ], x");
+  const auto& items = std::get<PrintStmt>(statements(p).at(0)).items;
+  const auto* map = items[0].expr->as<MapRead>();
+  ASSERT_NE(map, nullptr);
+  EXPECT_EQ(map->name, "@born");
+  ASSERT_EQ(map->keys.size(), 1u);
+  EXPECT_EQ(map->keys[0]->loc.column, 20u);
+  EXPECT_EQ(items[0].expr->loc.column, 12u);
+  EXPECT_EQ(items[0].expr->loc.length, 14u);
+  EXPECT_EQ(items[0].header, "@born [ ufid ]");
+}
+
+TEST(Parser, Calls) {
+  EXPECT_EQ(expr("count()"), "(call count)");
+  EXPECT_EQ(expr("count"), "(ident count)");
+  EXPECT_EQ(expr("hist(x)"), "(call hist (ident x))");
+  EXPECT_EQ(expr("lhist(x, 0, 10, 1)"),
+            "(call lhist (ident x) (int 0) (int 10) (int 1))");
+  EXPECT_EQ(expr("f(g(1), -h())"), "(call f (call g (int 1)) (- (call h)))");
+  EXPECT_EQ(expr("sum (x) + 1"), "(+ (call sum (ident x)) (int 1))");
+  EXPECT_EQ(expr("f(a)->b"), "(-> (call f (ident a)) b)");
+  Parsed p("on p print  sum ( a , b )");
+  const Expr& e = *std::get<PrintStmt>(statements(p).at(0)).items[0].expr;
+  const auto* call = e.as<Call>();
+  ASSERT_NE(call, nullptr);
+  EXPECT_EQ(call->name, "sum");
+  EXPECT_TRUE(call->has_parens);
+  EXPECT_EQ(call->name_loc.column, 13u);
+  EXPECT_EQ(call->name_loc.length, 3u);
+  EXPECT_EQ(e.loc.column, 13u);
+  EXPECT_EQ(e.loc.length, 13u);
+  EXPECT_EQ(call->args[1]->loc.column, 23u);
+}
+
+TEST(Parser, NewKeywordsAndNames) {
+  // Members and a probe's second half may be any word.
+  EXPECT_EQ(expr("a->end.for.by.as"), "(. (. (. (-> (ident a) end) for) by) as)");
+  EXPECT_EQ(ast("on revalidate_ukey__:exit print ufid"),
+            "(program\n"
+            "  (clause\n"
+            "    (probes revalidate_ukey__:exit)\n"
+            "    (print\n"
+            "      (ident ufid))))\n");
+  // Aggregation names are names in expressions; keywords end at a word
+  // boundary.
+  EXPECT_EQ(expr("count + sum + hist + format + begins + ending + bye + asx"),
+            "(+ (+ (+ (+ (+ (+ (+ (ident count) (ident sum)) (ident hist)) "
+            "(ident format)) (ident begins)) (ident ending)) (ident bye)) "
+            "(ident asx))");
+}
+
+TEST(Parser, DumpOfTypesAndMapIds) {
+  Parsed p("on p { @m[\"k\"] = count(); print @m[x] }");
+  ASSERT_EQ(statements(p).size(), 2u);
+  Program& program = p.program;
+  auto& agg = std::get<AggregateStmt>(program.clauses[0].actions[0]);
+  agg.map_id = 0;
+  agg.keys[0]->type.kind = ValueType::Kind::String;
+  agg.keys[0]->type.size = 2;
+  auto& print = std::get<PrintStmt>(program.clauses[0].actions[1]);
+  print.items[0].expr->binding.map_id = 0;
+  print.items[0].expr->type.kind = ValueType::Kind::Integer;
+  print.items[0].expr->type.size = 8;
+  EXPECT_EQ(dump(program),
+            "(program\n"
+            "  (clause\n"
+            "    (probes p)\n"
+            "    (aggregate @m #0\n"
+            "      (call count)\n"
+            "      (keys (str \"k\") : string[2]))\n"
+            "    (print\n"
+            "      (map @m #0 (ident x)) : u64)))\n");
+}
+
+// ---- syntax errors of the full language ---------------------------------
+
+TEST(ParserErrors, Strings) {
+  EXPECT_EQ(errors("on p print \"abc"),
+            "test.ovsq:1:12: error: syntax error: unterminated string literal\n"
+            "on p print \"abc\n"
+            "           ^\n");
+  EXPECT_EQ(errors("on p print \"abc\n\", x"),
+            "test.ovsq:1:12: error: syntax error: unterminated string literal\n"
+            "on p print \"abc\n"
+            "           ^\n");
+  EXPECT_EQ(errors("on p print \"ab\\"),
+            "test.ovsq:1:12: error: syntax error: unterminated string literal\n"
+            "on p print \"ab\\\n"
+            "           ^\n");
+  EXPECT_EQ(errors("on p print \"a\\qb\""),
+            "test.ovsq:1:14: error: syntax error: unknown escape sequence '\\q' "
+            "in a string literal (use \\n, \\t, \\\\, \\\" or \\0)\n"
+            "on p print \"a\\qb\"\n"
+            "             ^~\n");
+  EXPECT_EQ(errors("on p print \"\\\xc3\xa9\""),
+            "test.ovsq:1:13: error: syntax error: unknown escape sequence "
+            "'\\\xc3\xa9' in a string literal (use \\n, \\t, \\\\, \\\" or \\0)\n"
+            "on p print \"\\\xc3\xa9\"\n"
+            "            ^~\n");
+}
+
+TEST(ParserErrors, Durations) {
+  EXPECT_EQ(errors("on p print 18446744073709551616ns"),
+            "test.ovsq:1:12: error: duration '18446744073709551616ns' does not "
+            "fit in 64 bits of nanoseconds\n"
+            "on p print 18446744073709551616ns\n"
+            "           ^~~~~~~~~~~~~~~~~~~~~~\n");
+  EXPECT_EQ(errors("on p print 5124096h"),
+            "test.ovsq:1:12: error: duration '5124096h' does not fit in 64 "
+            "bits of nanoseconds\n"
+            "on p print 5124096h\n"
+            "           ^~~~~~~~\n");
+  Parsed p("on p print 5124095h");
+  EXPECT_FALSE(p.diagnostics.has_errors());
+  Parsed too_large("on p print 5124096h");
+  ASSERT_EQ(too_large.diagnostics.list().size(), 1u);
+  EXPECT_EQ(too_large.diagnostics.list()[0].kind,
+            DiagnosticKind::DurationTooLarge);
+}
+
+TEST(ParserErrors, Maps) {
+  EXPECT_EQ(errors("on p print @ x"),
+            "test.ovsq:1:13: error: syntax error: expected a map name after "
+            "'@'\n"
+            "on p print @ x\n"
+            "            ^\n");
+  EXPECT_EQ(errors("on p print @1"),
+            "test.ovsq:1:13: error: syntax error: expected a map name after "
+            "'@'\n"
+            "on p print @1\n"
+            "            ^\n");
+  EXPECT_EQ(errors("on p print @m[a b]"),
+            "test.ovsq:1:17: error: syntax error: expected ',' or ']'\n"
+            "on p print @m[a b]\n"
+            "                ^\n");
+  EXPECT_EQ(errors("on p print @m[]"),
+            "test.ovsq:1:15: error: syntax error: expected an expression after "
+            "'['\n"
+            "on p print @m[]\n"
+            "              ^\n");
+  EXPECT_EQ(errors("on p @m[k] == now"),
+            "test.ovsq:1:12: error: syntax error: expected '=' after ']'\n"
+            "on p @m[k] == now\n"
+            "           ^\n");
+  EXPECT_EQ(errors("on p @m ="),
+            "test.ovsq:1:10: error: syntax error: expected an expression or "
+            "aggregation after '='\n"
+            "on p @m =\n"
+            "         ^\n");
+  EXPECT_EQ(errors("on p @idle = count() by reason"),
+            "test.ovsq:1:22: error: syntax error: unexpected 'by' after an "
+            "assignment to a map: its keys go in '@name[...]'\n"
+            "on p @idle = count() by reason\n"
+            "                     ^~\n");
+  EXPECT_EQ(errors("on p delete born[ufid]"),
+            "test.ovsq:1:13: error: syntax error: expected a map such as "
+            "'@name[key]' after 'delete'\n"
+            "on p delete born[ufid]\n"
+            "            ^~~~\n");
+}
+
+TEST(ParserErrors, Printf) {
+  EXPECT_EQ(errors("on p printf \"x\""),
+            "test.ovsq:1:13: error: syntax error: expected '(' after 'printf'\n"
+            "on p printf \"x\"\n"
+            "            ^\n");
+  EXPECT_EQ(errors("on p printf(comm)"),
+            "test.ovsq:1:13: error: syntax error: expected a format string in "
+            "double quotes after 'printf('\n"
+            "on p printf(comm)\n"
+            "            ^~~~\n");
+  EXPECT_EQ(errors("on p printf(\"%d\" x)"),
+            "test.ovsq:1:18: error: syntax error: expected ',' or ')'\n"
+            "on p printf(\"%d\" x)\n"
+            "                 ^\n");
+  EXPECT_EQ(errors("on p printf(\"%d\", x"),
+            "test.ovsq:1:20: error: syntax error: expected ',' or ')'\n"
+            "on p printf(\"%d\", x\n"
+            "                   ^\n");
+}
+
+TEST(ParserErrors, Aggregations) {
+  EXPECT_EQ(errors("on p sum by x"),
+            "test.ovsq:1:10: error: syntax error: expected '(' after 'sum'\n"
+            "on p sum by x\n"
+            "         ^~\n");
+  EXPECT_EQ(errors("on p hist(,)"),
+            "test.ovsq:1:11: error: syntax error: expected an expression or ')' "
+            "after '('\n"
+            "on p hist(,)\n"
+            "          ^\n");
+  EXPECT_EQ(errors("on p count by"),
+            "test.ovsq:1:14: error: syntax error: expected an expression after "
+            "'by'\n"
+            "on p count by\n"
+            "             ^\n");
+  EXPECT_EQ(errors("on p count by a,"),
+            "test.ovsq:1:17: error: syntax error: expected an expression after "
+            "','\n"
+            "on p count by a,\n"
+            "                ^\n");
+  EXPECT_EQ(errors("on p count bye reason"),
+            "test.ovsq:1:12: error: syntax error: expected 'by', a new clause or "
+            "a run limit after the aggregation; did you mean 'by'?\n"
+            "on p count bye reason\n"
+            "           ^~~\n");
+  EXPECT_EQ(errors("on p count by a b"),
+            "test.ovsq:1:17: error: syntax error: expected ',', a new clause or "
+            "a run limit after the 'by' list\n"
+            "on p count by a b\n"
+            "                ^\n");
+  EXPECT_EQ(errors("on p print f(a b)"),
+            "test.ovsq:1:16: error: syntax error: expected ',' or ')'\n"
+            "on p print f(a b)\n"
+            "               ^\n");
+}
+
+TEST(ParserErrors, MisspeltKeywords) {
+  EXPECT_EQ(errors("on flow_result where result == UKEY_DELETE cont by reason"),
+            "test.ovsq:1:44: error: syntax error: expected an action or '{' "
+            "after the 'where' condition; did you mean 'count'?\n"
+            "on flow_result where result == UKEY_DELETE cont by reason\n"
+            "                                           ^~~~\n");
+  EXPECT_EQ(errors("on p cont by reason"),
+            "test.ovsq:1:6: error: syntax error: expected 'where', an action or "
+            "'{' after the probe list; did you mean 'count'?\n"
+            "on p cont by reason\n"
+            "     ^~~~\n");
+  EXPECT_EQ(errors("on p count by reason evry 1s"),
+            "test.ovsq:1:22: error: syntax error: expected ',', a new clause or "
+            "a run limit after the 'by' list; did you mean 'every'?\n"
+            "on p count by reason evry 1s\n"
+            "                     ^~~~\n");
+  EXPECT_EQ(errors("on p print a az x"),
+            "test.ovsq:1:14: error: syntax error: expected ',', a new clause or "
+            "a run limit after the print list; did you mean 'as'?\n"
+            "on p print a az x\n"
+            "             ^~\n");
+  EXPECT_EQ(errors("bgin { exit }"),
+            "test.ovsq:1:1: error: syntax error: expected a clause ('on', "
+            "'begin', 'end') or a run limit ('every', 'for', 'limit'); did you "
+            "mean 'begin'?\n"
+            "bgin { exit }\n"
+            "^~~~\n");
+  EXPECT_EQ(errors("on p { prnt a }"),
+            "test.ovsq:1:8: error: syntax error: expected a statement or '}'; "
+            "did you mean 'print'?\n"
+            "on p { prnt a }\n"
+            "       ^~~~\n");
+  EXPECT_EQ(errors("on p dlete @x"),
+            "test.ovsq:1:6: error: syntax error: expected 'where', an action or "
+            "'{' after the probe list; did you mean 'delete'?\n"
+            "on p dlete @x\n"
+            "     ^~~~~\n");
+}
+
+TEST(ParserErrors, Blocks) {
+  EXPECT_EQ(errors("on p {\n  print a\n"),
+            "test.ovsq:1:6: error: syntax error: unclosed '{'\n"
+            "on p {\n"
+            "     ^\n");
+  EXPECT_EQ(errors("on p { print a on q print b }"),
+            "test.ovsq:1:16: error: syntax error: expected '}' to close the "
+            "block before 'on'\n"
+            "on p { print a on q print b }\n"
+            "               ^~\n");
+  EXPECT_EQ(errors("on p { print a b }"),
+            "test.ovsq:1:16: error: syntax error: expected ',', a statement or "
+            "'}' after the print list\n"
+            "on p { print a b }\n"
+            "               ^\n");
+  EXPECT_EQ(errors("on p { count bye x }"),
+            "test.ovsq:1:14: error: syntax error: expected 'by', a statement or "
+            "'}' after the aggregation; did you mean 'by'?\n"
+            "on p { count bye x }\n"
+            "             ^~~\n");
+  EXPECT_EQ(errors("on p { @x = 1 = 2 }"),
+            "test.ovsq:1:15: error: syntax error: unexpected '='; did you mean "
+            "'=='?\n"
+            "on p { @x = 1 = 2 }\n"
+            "              ^\n");
+  EXPECT_EQ(errors("on p {;}"),
+            "test.ovsq:1:7: error: syntax error: expected a statement or '}'\n"
+            "on p {;}\n"
+            "      ^\n");
+  EXPECT_EQ(errors("on p { exit;; exit }"),
+            "test.ovsq:1:13: error: syntax error: expected a statement or '}'\n"
+            "on p { exit;; exit }\n"
+            "            ^\n");
+  EXPECT_EQ(errors("begin"),
+            "test.ovsq:1:6: error: syntax error: expected an action or '{' after "
+            "'begin'\n"
+            "begin\n"
+            "     ^\n");
+  EXPECT_EQ(errors("on p print a }"),
+            "test.ovsq:1:14: error: syntax error: expected ',', a new clause or "
+            "a run limit after the print list\n"
+            "on p print a }\n"
+            "             ^\n");
+}
+
+TEST(ParserErrors, SeveralStatementsWithoutBraces) {
+  EXPECT_EQ(errors("on p print a; print b"),
+            "test.ovsq:1:15: error: syntax error: expected a new clause; a "
+            "clause with several statements needs them in '{ ... }'\n"
+            "on p print a; print b\n"
+            "              ^~~~~\n");
+  EXPECT_EQ(errors("on p @x = 1 @y = 2"),
+            "test.ovsq:1:13: error: syntax error: expected a new clause; a "
+            "clause with several statements needs them in '{ ... }'\n"
+            "on p @x = 1 @y = 2\n"
+            "            ^\n");
+  EXPECT_EQ(errors("on p print a count by x"),
+            "test.ovsq:1:14: error: syntax error: expected a new clause; a "
+            "clause with several statements needs them in '{ ... }'\n"
+            "on p print a count by x\n"
+            "             ^~~~~\n");
+}
+
+TEST(ParserErrors, Print) {
+  EXPECT_EQ(errors("on p print a as"),
+            "test.ovsq:1:16: error: syntax error: expected a column name after "
+            "'as'\n"
+            "on p print a as\n"
+            "               ^\n");
+  EXPECT_EQ(errors("on p print a as limit"),
+            "test.ovsq:1:17: error: syntax error: expected a column name after "
+            "'as'\n"
+            "on p print a as limit\n"
+            "                ^~~~~\n");
+  // New keywords are reserved.
+  EXPECT_EQ(errors("on p print for"),
+            "test.ovsq:1:12: error: syntax error: expected an expression after "
+            "'print'\n"
+            "on p print for\n"
+            "           ^~~\n");
+  EXPECT_EQ(errors("on p exit(1)"),
+            "test.ovsq:1:11: error: syntax error: expected ')'\n"
+            "on p exit(1)\n"
+            "          ^\n");
+}
+
+TEST(ParserErrors, RunLimits) {
+  EXPECT_EQ(errors("on p count every 1000"),
+            "test.ovsq:1:18: error: 'every' needs a duration such as 1s or "
+            "100ms\n"
+            "on p count every 1000\n"
+            "                 ^~~~\n");
+  EXPECT_EQ(errors("on p count for 10"),
+            "test.ovsq:1:16: error: 'for' needs a duration such as 1s or 100ms\n"
+            "on p count for 10\n"
+            "               ^~\n");
+  EXPECT_EQ(errors("on p print a limit 1s"),
+            "test.ovsq:1:20: error: 'limit' needs a number of rows such as 100, "
+            "not a duration\n"
+            "on p print a limit 1s\n"
+            "                   ^~\n");
+  EXPECT_EQ(errors("on p print a limit 0"),
+            "test.ovsq:1:20: error: 'limit' needs a value greater than zero\n"
+            "on p print a limit 0\n"
+            "                   ^\n");
+  EXPECT_EQ(errors("on p count every 0ms"),
+            "test.ovsq:1:18: error: 'every' needs a value greater than zero\n"
+            "on p count every 0ms\n"
+            "                 ^~~\n");
+  EXPECT_EQ(errors("on p count every 1s\nevery 2s"),
+            "test.ovsq:2:1: error: 'every' is given twice\n"
+            "every 2s\n"
+            "^~~~~~~~\n");
+  EXPECT_EQ(errors("limit 5 on p print a; limit 10"),
+            "test.ovsq:1:23: error: 'limit' is given twice\n"
+            "limit 5 on p print a; limit 10\n"
+            "                      ^~~~~~~~\n");
+  EXPECT_EQ(errors("on p count every"),
+            "test.ovsq:1:17: error: syntax error: expected a duration such as 1s "
+            "or 100ms after 'every'\n"
+            "on p count every\n"
+            "                ^\n");
+  EXPECT_EQ(errors("on p count for ever"),
+            "test.ovsq:1:16: error: syntax error: expected a duration such as 1s "
+            "or 100ms after 'for'\n"
+            "on p count for ever\n"
+            "               ^~~~\n");
+  EXPECT_EQ(errors("on p count limit -1"),
+            "test.ovsq:1:18: error: syntax error: expected a number of rows "
+            "after 'limit'\n"
+            "on p count limit -1\n"
+            "                 ^\n");
+  Parsed p("on p count every 1000");
+  ASSERT_EQ(p.diagnostics.list().size(), 1u);
+  EXPECT_EQ(p.diagnostics.list()[0].kind, DiagnosticKind::RunLimitNeedsDuration);
+  Parsed twice("on p count for 1s for 1s");
+  ASSERT_EQ(twice.diagnostics.list().size(), 1u);
+  EXPECT_EQ(twice.diagnostics.list()[0].kind, DiagnosticKind::DuplicateRunLimit);
 }
 
 }  // namespace
