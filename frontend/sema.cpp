@@ -123,6 +123,10 @@ ValueType Sema::value_type(TypeRef type) {
 
 bool Sema::check(Program& program) {
   program_ = &program;
+  if (program.clauses.empty()) {  // only run limits
+    diagnostics_.error(DiagnosticKind::EmptyProgram, diagnostics_.source().loc_at(0));
+    return false;
+  }
   bool ok = true;
   std::vector<bool> bound(program.clauses.size(), true);
   for (size_t i = 0; i < program.clauses.size(); ++i) {
