@@ -6,9 +6,13 @@
 //         maps) go to the error stream.
 //   json  one JSON object per line on the output stream, for every kind of
 //         record including lost events, full maps and errors.
-//   csv   RFC 4180: each table (event rows of one clause, one aggregation
-//         at one time) starts with its header record; status lines go to
-//         the error stream as in text.
+//   csv   RFC 4180: event rows under one header record per row layout
+//         (with a leading "clause" field when there are several), each
+//         aggregation at one time a table of its own after a blank line;
+//         event rows after aggregation tables start again with a blank line
+//         and the header records.  Status lines go to the error stream as
+//         in text.
+// Values read as runtime/value_format.h describes, in every format.
 // The runner decides what happens when; an Output only formats.
 #include <chrono>
 #include <cstdint>
@@ -35,7 +39,8 @@ struct Cell {
 struct HistBucket {
   // Text: "(..., 0)", "[0]", "[1]", "[2, 4)", "[4K, 8K)", "[100, ...)";
   // JSON: the bounds as numbers (low inclusive, high exclusive; absent at
-  // the open ends).
+  // the open ends).  The highest hist bucket, [2^62, 2^63), has no high
+  // (2^63 is no int64; no s64 value is above it anyway): "[4E, ...)".
   bool has_low = false, has_high = false;
   int64_t low = 0, high = 0;
   uint64_t count = 0;
@@ -43,16 +48,22 @@ struct HistBucket {
 
 struct AggregationRow {
   std::vector<Cell> key;
-  // Count/Sum/Min/Max: value; Avg: average (sum / count, integer division
-  // toward zero, as bpftrace prints it) and count; Hist/Lhist: buckets from
-  // the lowest non-empty one to the highest, empty ones in between kept.
+  // Count: count (value holds the same bits; it is printed unsigned);
+  // Sum: value; Min/Max: value, and count the events it was chosen from;
+  // Avg: average (sum / count, integer division toward zero, as bpftrace
+  // prints it) and count; Hist/Lhist: buckets from the lowest non-empty one
+  // to the highest, empty ones in between kept.
   int64_t value = 0;
   uint64_t count = 0;
   std::vector<HistBucket> buckets;
 };
 
 // An aggregation's contents at one moment, rows sorted: by value,
-// largest first, ties by key; Hist/Lhist by key.
+// largest first, ties by key; Hist/Lhist by key.  Keys compare column by
+// column: numbers, bools, enums (by value) and pointers numerically, ufids
+// as their text, strings bytewise.  Entries with nothing in them (count 0
+// for Count/Avg/Min/Max, every bucket 0) are left out; so are entries
+// shorter than the map's key or value.
 struct AggregationTable {
   const AggregationMap* map = nullptr;
   std::vector<AggregationRow> rows;
@@ -61,7 +72,9 @@ struct AggregationTable {
 // Raw contents of an aggregation map: each key with one value per CPU.
 struct RawEntry {
   std::vector<uint8_t> key;
-  std::vector<uint8_t> values;  // ncpus * map.value_size bytes
+  // ncpus values, each map.value_size bytes rounded up to 8 (libbpf's
+  // per-CPU layout)
+  std::vector<uint8_t> values;
 };
 
 // Combines per-CPU values, decodes keys and buckets, and sorts.
@@ -89,6 +102,7 @@ struct MapFullReport {
 
 class Output {
  public:
+  // `layouts` is copied; `out` and `err` must outlive the Output.
   static std::unique_ptr<Output> create(OutputFormat format,
                                         const std::vector<EventLayout>& layouts,
                                         std::ostream& out, std::ostream& err);
@@ -96,17 +110,24 @@ class Output {
 
   // Header lines for the event rows (text, csv); nothing for json.
   virtual void start() = 0;
-  // One event (row or printf line).  False when malformed (nothing
-  // written).
+  // One ring-buffer record (row or printf line).  False when malformed
+  // (shorter than its layout, unknown layout id; nothing written).  The
+  // exit event (kExitEventId) is accepted and writes nothing.
   virtual bool event(std::span<const uint8_t> data) = 0;
   // The aggregations at the end of an interval (at.interval >= 1) or of
-  // the run (0): a timestamp line (text) then each table.
+  // the run (0): a timestamp line (text, intervals only) then each table.
   virtual void aggregations(const Moment& at,
                             std::span<const AggregationTable> tables) = 0;
+  // Text and csv write a line to `err` only when events were lost; json
+  // writes interval reports when events were lost, and always the final
+  // report (so call it once at the end, with final set, even for 0).
   virtual void lost(const LostReport& report) = 0;
+  // Nothing when nothing was dropped.
   virtual void map_full(const MapFullReport& report) = 0;
-  // A runtime error that ends the run (the driver also tells stderr).
+  // A runtime error that ends the run: a json record; nothing in text and
+  // csv (the driver tells stderr).
   virtual void error(std::string_view message) = 0;
+  // Flushes both streams.
   virtual void flush() = 0;
   // False once the output stream failed (e.g. its reader went away).
   virtual bool good() const = 0;

@@ -190,5 +190,85 @@ TEST(EventPrinter, RejectsMalformedEvents) {
   EXPECT_TRUE(printer.print_event(Event(0, 24).bytes, out));
 }
 
+TEST(EventPrinter, StringsAreTextUpToTheFirstNul) {
+  EventLayout layout;
+  layout.size = 32;
+  layout.columns = {column("name", ColumnKind::String, 8, 8),
+                    column("port", ColumnKind::Unsigned, 16, 4),
+                    column("dev", ColumnKind::String, 20, 4)};
+  EXPECT_EQ(column_width(layout.columns[0]), 8u);
+  EXPECT_EQ(column_width(layout.columns[2]), 4u);
+  EXPECT_EQ(column_width(column("a_long_header", ColumnKind::String, 8, 4)),
+            13u);
+  EXPECT_EQ(header_of({layout}), "name            port  dev\n");
+
+  auto str = [](Event& e, size_t offset, std::string_view text) {
+    std::memcpy(e.bytes.data() + offset, text.data(), text.size());
+  };
+  Event a(0, 32), b(0, 32), c(0, 32);
+  str(a, 8, "br0");  // NUL-padded
+  a.set<uint32_t>(16, 1);
+  str(a, 20, "eth0");  // fills all 4 bytes: no NUL
+  str(b, 8, "abcdefgh");
+  b.set<uint32_t>(16, 22);
+  str(b, 20, std::string_view("a\0b", 3));  // stops at the first NUL
+  str(c, 8, "t\x01\x7f\xff" "x");  // not printable: \xNN, wider than 8
+  EXPECT_EQ(rows_of({layout}, {a, b, c}),
+            "br0                1  eth0\n"
+            "abcdefgh          22  a\n"
+            "t\\x01\\x7f\\xffx           0\n");  // no trailing spaces
+}
+
+// Printf events are text, verbatim; they have no header and no label, and
+// do not count as a row layout.
+TEST(EventPrinter, PrintfLayoutsPrintTheirTextVerbatim) {
+  EventLayout rows;
+  rows.id = 0;
+  rows.label = "upcall:recv";
+  rows.size = 16;
+  rows.columns = {column("port", ColumnKind::Unsigned, 8, 4)};
+  EventLayout text;
+  text.id = 1;
+  text.label = "flow_put";
+  text.size = 16;
+  text.is_printf = true;
+  text.columns = {column("n", ColumnKind::Unsigned, 8, 4)};
+  text.printf_pieces = {{"port ", 0, "%u"}, {" is up\n", -1, ""}};
+  EventLayout partial = text;
+  partial.id = 2;
+  partial.printf_pieces = {{"no newline:", 0, "%5d"}};
+
+  EXPECT_EQ(header_of({rows, text, partial}), "      port\n");
+  EXPECT_EQ(rows_of({rows, text, partial},
+                    {Event(1, 16).set<uint32_t>(8, 7),
+                     Event(0, 16).set<uint32_t>(8, 3),
+                     Event(2, 16).set<uint32_t>(8, 42),
+                     Event(2, 16).set<uint32_t>(8, 1)}),
+            "port 7 is up\n"
+            "         3\n"
+            "no newline:   42no newline:    1");
+  EXPECT_EQ(header_of({text}), "");
+
+  // Two row layouts: labels on the rows, still none on printf lines.
+  EventLayout more = rows;
+  more.id = 3;
+  more.label = "x";
+  EXPECT_EQ(header_of({rows, text, more}),
+            "upcall:recv        port\n"
+            "x                  port\n");
+  EXPECT_EQ(rows_of({rows, text, more},
+                    {Event(1, 16).set<uint32_t>(8, 7),
+                     Event(3, 16).set<uint32_t>(8, 3)}),
+            "port 7 is up\n"
+            "x                     3\n");
+}
+
+TEST(EventPrinter, IgnoresTheExitEvent) {
+  EventPrinter printer({ufid_layout()});
+  std::ostringstream out;
+  EXPECT_TRUE(printer.print_event(Event(kExitEventId, 8).bytes, out));
+  EXPECT_EQ(out.str(), "");
+}
+
 }  // namespace
 }  // namespace ovsq::runtime

@@ -1,0 +1,300 @@
+#include "runtime/value_format.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <cstring>
+
+namespace ovsq::runtime {
+namespace {
+
+constexpr int kMaxWidth = 1000;  // printf width and precision cap
+
+void append_hex_byte(std::string& out, uint8_t byte) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('\\');
+  out.push_back('x');
+  out.push_back(kHex[byte >> 4]);
+  out.push_back(kHex[byte & 15]);
+}
+
+template <typename T>
+void append_number(std::string& out, T value, int base = 10) {
+  char buf[24];
+  char* end = std::to_chars(buf, buf + sizeof buf, value, base).ptr;
+  out.append(buf, end);
+}
+
+// The value as printf's integer conversions see it; false when the column
+// is not a number.
+bool integer_value(const Column& c, const uint8_t* base, bool& is_signed,
+                   uint64_t& bits) {
+  const uint8_t* p = base + c.offset;
+  switch (c.kind) {
+    case ColumnKind::Unsigned:
+    case ColumnKind::Pointer:
+      is_signed = false;
+      bits = read_unsigned(p, c.size);
+      return true;
+    case ColumnKind::Signed:
+      is_signed = true;
+      bits = static_cast<uint64_t>(read_signed(p, c.size));
+      return true;
+    case ColumnKind::Bool:
+      is_signed = false;
+      bits = read_unsigned(p, c.size) != 0;
+      return true;
+    case ColumnKind::Enum:
+      is_signed = enum_is_signed(c);
+      bits = is_signed ? static_cast<uint64_t>(read_signed(p, c.size))
+                       : read_unsigned(p, c.size);
+      return true;
+    case ColumnKind::Ufid:
+    case ColumnKind::String:
+      return false;
+  }
+  return false;
+}
+
+// %s semantics: at most `precision` bytes, padded to `width`.
+void append_padded(std::string& out, std::string_view text, int width,
+                   int precision, bool left) {
+  if (precision >= 0 && text.size() > static_cast<size_t>(precision))
+    text = text.substr(0, precision);
+  size_t pad = width > 0 && text.size() < static_cast<size_t>(width)
+                   ? width - text.size()
+                   : 0;
+  if (!left) out.append(pad, ' ');
+  out.append(text);
+  if (left) out.append(pad, ' ');
+}
+
+}  // namespace
+
+uint64_t read_unsigned(const uint8_t* p, uint32_t size) {
+  uint64_t v = 0;
+  std::memcpy(&v, p, std::min<uint32_t>(size, 8));
+  return v;
+}
+
+int64_t read_signed(const uint8_t* p, uint32_t size) {
+  uint64_t v = read_unsigned(p, size);
+  if (size >= 8 || size == 0) return static_cast<int64_t>(v);
+  unsigned shift = 64 - 8 * size;
+  return static_cast<int64_t>(v << shift) >> shift;
+}
+
+bool enum_is_signed(const Column& column) {
+  for (const auto& [value, name] : column.enumerators)
+    if (value < 0) return true;
+  return false;
+}
+
+bool is_right_aligned(ColumnKind kind) {
+  return kind == ColumnKind::Unsigned || kind == ColumnKind::Signed ||
+         kind == ColumnKind::Pointer;
+}
+
+void append_printable(std::string& out, std::string_view text) {
+  for (char ch : text) {
+    auto byte = static_cast<uint8_t>(ch);
+    if (byte >= 0x20 && byte < 0x7f)
+      out.push_back(ch);
+    else
+      append_hex_byte(out, byte);
+  }
+}
+
+void append_value(std::string& out, const Column& col, const uint8_t* base) {
+  const uint8_t* p = base + col.offset;
+  switch (col.kind) {
+    case ColumnKind::Unsigned:
+      append_number(out, read_unsigned(p, col.size));
+      return;
+    case ColumnKind::Signed:
+      append_number(out, read_signed(p, col.size));
+      return;
+    case ColumnKind::Bool:
+      out.append(read_unsigned(p, col.size) != 0 ? "true" : "false");
+      return;
+    case ColumnKind::Pointer:
+      out.append("0x");
+      append_number(out, read_unsigned(p, col.size), 16);
+      return;
+    case ColumnKind::Enum: {
+      bool is_signed = enum_is_signed(col);
+      int64_t value = is_signed
+                          ? read_signed(p, col.size)
+                          : static_cast<int64_t>(read_unsigned(p, col.size));
+      for (const auto& [v, name] : col.enumerators)
+        if (v == value) {
+          out.append(name);
+          return;
+        }
+      if (is_signed)
+        append_number(out, value);
+      else
+        append_number(out, static_cast<uint64_t>(value));
+      return;
+    }
+    case ColumnKind::Ufid: {
+      uint32_t u[4] = {};
+      std::memcpy(u, p, std::min<size_t>(sizeof u, col.size));
+      char buf[48];
+      int n = std::snprintf(buf, sizeof buf,
+                            "ufid:%08x-%04x-%04x-%04x-%04x%08x", u[0],
+                            u[1] >> 16, u[1] & 0xffff, u[2] >> 16,
+                            u[2] & 0xffff, u[3]);
+      out.append(buf, static_cast<size_t>(n));
+      return;
+    }
+    case ColumnKind::String: {
+      const char* s = reinterpret_cast<const char*>(p);
+      const void* nul = std::memchr(s, 0, col.size);
+      size_t n = nul ? static_cast<const char*>(nul) - s : col.size;
+      append_printable(out, std::string_view(s, n));
+      return;
+    }
+  }
+}
+
+std::string value_text(const Column& column, const uint8_t* base) {
+  std::string out;
+  append_value(out, column, base);
+  return out;
+}
+
+size_t required_size(const EventLayout& layout) {
+  size_t size = std::max<size_t>(layout.size, 8);
+  for (const Column& c : layout.columns)
+    size = std::max<size_t>(size, size_t{c.offset} + c.size);
+  return size;
+}
+
+std::string layout_label(const EventLayout& layout) {
+  return layout.label.empty() ? "#" + std::to_string(layout.id) : layout.label;
+}
+
+// ---- printf ----------------------------------------------------------------
+
+PrintfFormat::PrintfFormat(const EventLayout& layout)
+    : columns_(layout.columns) {
+  for (const PrintfPiece& piece : layout.printf_pieces) {
+    Piece p;
+    p.literal = piece.literal;
+    if (piece.column >= 0 &&
+        static_cast<size_t>(piece.column) < columns_.size()) {
+      p.column = piece.column;
+      p.spec = parse(piece.conversion);
+    }
+    pieces_.push_back(std::move(p));
+  }
+}
+
+PrintfFormat::Spec PrintfFormat::parse(std::string_view conv) {
+  Spec spec;
+  size_t i = 0;
+  auto at = [&](size_t k) { return k < conv.size() ? conv[k] : '\0'; };
+  auto digits = [&](int& value) {
+    long v = 0;
+    while (at(i) >= '0' && at(i) <= '9') {
+      v = std::min<long>(v * 10 + (at(i) - '0'), kMaxWidth);
+      ++i;
+    }
+    value = static_cast<int>(v);
+  };
+  if (at(i) != '%') return Spec{};
+  ++i;
+  for (;; ++i) {
+    char c = at(i);
+    if (c == '-') spec.minus = true;
+    else if (c == '+') spec.plus = true;
+    else if (c == ' ') spec.space = true;
+    else if (c == '#') spec.hash = true;
+    else if (c == '0') spec.zero = true;
+    else break;
+  }
+  if (at(i) == '*') ++i;  // no argument to take it from: ignored
+  else if (at(i) >= '1' && at(i) <= '9') digits(spec.width);
+  if (at(i) == '.') {
+    ++i;
+    if (at(i) == '*') ++i;
+    else digits(spec.precision);
+  }
+  while (at(i) != '\0' && std::strchr("hlLqjzt", at(i)) != nullptr) ++i;
+  char letter = at(i);
+  if (letter == '\0' || std::strchr("diuxXocps", letter) == nullptr)
+    return Spec{};  // not a conversion we know: as %s
+  spec.letter = letter == 'i' ? 'd' : letter;
+  return spec;
+}
+
+void PrintfFormat::append(std::string& out, const uint8_t* event) const {
+  for (const Piece& piece : pieces_) {
+    out.append(piece.literal);
+    if (piece.column < 0) continue;
+    const Column& col = columns_[piece.column];
+    const Spec& s = piece.spec;
+    bool is_signed = false;
+    uint64_t bits = 0;
+    bool numeric = integer_value(col, event, is_signed, bits);
+    char letter = numeric ? s.letter : 's';
+    switch (letter) {
+      case 'd':
+      case 'u':
+      case 'x':
+      case 'X':
+      case 'o': {
+        // Rebuilt from the parts: "%" flags width .precision "ll" letter.
+        char fmt[32];
+        char* f = fmt;
+        *f++ = '%';
+        if (s.minus) *f++ = '-';
+        if (letter == 'd' && s.plus) *f++ = '+';
+        if (letter == 'd' && s.space) *f++ = ' ';
+        if (letter != 'd' && letter != 'u' && s.hash) *f++ = '#';
+        if (s.zero) *f++ = '0';
+        if (s.width >= 0) f = std::to_chars(f, fmt + 20, s.width).ptr;
+        if (s.precision >= 0) {
+          *f++ = '.';
+          f = std::to_chars(f, fmt + 25, s.precision).ptr;
+        }
+        *f++ = 'l';
+        *f++ = 'l';
+        *f++ = letter;
+        *f = '\0';
+        char buf[2 * kMaxWidth + 32];
+        int n = letter == 'd'
+                    ? std::snprintf(buf, sizeof buf, fmt,
+                                    static_cast<long long>(bits))
+                    : std::snprintf(buf, sizeof buf, fmt,
+                                    static_cast<unsigned long long>(bits));
+        if (n > 0)
+          out.append(buf, std::min<size_t>(static_cast<size_t>(n),
+                                           sizeof buf - 1));
+        break;
+      }
+      case 'c': {
+        char byte = static_cast<char>(bits & 0xff);
+        std::string ch;
+        append_printable(ch, std::string_view(&byte, 1));
+        append_padded(out, ch, s.width, -1, s.minus);
+        break;
+      }
+      case 'p': {
+        std::string text = "0x";
+        append_number(text, bits, 16);
+        append_padded(out, text, s.width, -1, s.minus);
+        break;
+      }
+      default: {
+        std::string text;
+        append_value(text, col, event);
+        append_padded(out, text, s.width, s.precision, s.minus);
+        break;
+      }
+    }
+  }
+}
+
+}  // namespace ovsq::runtime
