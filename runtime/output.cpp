@@ -500,6 +500,7 @@ class StreamOutput : public Output {
     out_.flush();
     err_.flush();
   }
+  bool good() const override { return out_.good(); }
 
  protected:
   std::ostream& out_;
@@ -675,6 +676,7 @@ class JsonOutput final : public Output {
     out_.flush();
     err_.flush();
   }
+  bool good() const override { return out_.good(); }
 
  private:
   LayoutIndex layouts_;

@@ -66,7 +66,14 @@ class SignalBlock {
     sigaddset(&set_, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set_, &previous_);
   }
-  ~SignalBlock() { pthread_sigmask(SIG_SETMASK, &previous_, nullptr); }
+  ~SignalBlock() {
+    // A signal that arrived after the run had already decided to stop
+    // (exit, limit, for) must not kill ovsq while it prints the rest.
+    timespec now{0, 0};
+    while (sigtimedwait(&set_, nullptr, &now) > 0) {
+    }
+    pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
+  }
   const sigset_t& set() const { return set_; }
 
  private:
@@ -110,16 +117,15 @@ struct Consumer {
 // flushing and from seeing Ctrl-C.
 int on_event(void* ctx, void* data, size_t size) {
   auto* c = static_cast<Consumer*>(ctx);
-  if (c->done) return -ECANCELED;
+  ++c->rows;
+  if (c->done) return c->rows >= kMaxBatch ? -EAGAIN : 0;  // discarded
   try {
     std::span<const uint8_t> event(static_cast<const uint8_t*>(data), size);
     uint32_t id = 0;
     if (size >= sizeof id) std::memcpy(&id, data, sizeof id);
     if (id == kExitEventId) {
       c->exit_seen = c->done = true;
-      return -ECANCELED;
-    }
-    if (!c->output.event(event)) {
+    } else if (!c->output.event(event)) {
       ++c->malformed;
     } else if (c->limit != 0 && ++c->printed >= c->limit) {
       c->done = true;
@@ -128,19 +134,16 @@ int on_event(void* ctx, void* data, size_t size) {
     c->error = std::current_exception();
     return -ECANCELED;
   }
-  ++c->rows;
-  if (c->done) return -ECANCELED;
   return c->rows >= kMaxBatch ? -EAGAIN : 0;
 }
 
 // Consumes one batch and flushes; true when the ring buffer was emptied.
 bool consume_batch(ring_buffer* rb, Consumer& consumer) {
   consumer.rows = 0;
-  if (consumer.done) return true;
   int n = ring_buffer__consume(rb);
   if (consumer.error) std::rethrow_exception(consumer.error);
   if (consumer.rows > 0) consumer.output.flush();
-  return n >= 0 || consumer.done;
+  return n >= 0;
 }
 
 // Events are read in batches, not one wakeup per event: after a batch that
@@ -402,13 +405,19 @@ int run(const BpfProgramSet& programs, const RunOptions& options,
     }
   }
 
-  // Detach first so that draining ends; `end` runs after the probes stop.
+  // Detach first so that draining ends (after `exit` or the row limit,
+  // what is left is discarded); `end` runs after the probes stop, and what
+  // it prints always shows.
   links.clear();
+  while (!consume_batch(rb.get(), consumer) && output.good()) {
+  }
   if (!end_links.empty()) {
     fire_trigger(AttachPoint::Trigger::End);
     end_links.clear();
-  }
-  while (!consume_batch(rb.get(), consumer) && output.good()) {
+    consumer.done = false;
+    consumer.limit = 0;
+    while (!consume_batch(rb.get(), consumer) && output.good()) {
+    }
   }
   // With `every`, the last (partial) interval is printed like the others,
   // unless nothing happened in it.

@@ -221,7 +221,7 @@ TEST(Diagnostics, EveryKindsText) {
       {K(AggregationInExpression),
        "aggregation 'A' can only be a statement ('A(...) by key') or a map's "
        "value ('@name[key] = A(...)'), not part of an expression"},
-      {K(WrongArgumentCount), "'A' takes B, but C given"},
+      {K(WrongArgumentCount), "'A' takes B, but was given C"},
       {K(AggregationValueNotInteger), "'A' needs an integer value, but 'B' is C"},
       {K(LhistNotConstant), "the A of lhist must be an integer literal"},
       {K(LhistBadRange),
@@ -240,7 +240,7 @@ TEST(Diagnostics, EveryKindsText) {
       {K(PrintfBadConversion),
        "unknown printf conversion 'A' (use %d %i %u %x %X %o %c %s %p, or %% "
        "for '%')"},
-      {K(PrintfArgCount), "the format has A, but B follow it"},
+      {K(PrintfArgCount), "the format has A, but printf has B after it"},
       {K(PrintfTypeMismatch), "'A' needs B, but 'C' is {3}"},
       {K(DidYouMean), "did you mean 'A'?"},
 #undef K
