@@ -86,6 +86,13 @@ std::vector<StatementPlan> plan_clause(const frontend::Clause& clause,
   return plans;
 }
 
+bool uses_exit(const frontend::Program& program) {
+  for (const frontend::Clause& clause : program.clauses)
+    for (const frontend::Stmt& stmt : clause.actions)
+      if (std::holds_alternative<frontend::ExitStmt>(stmt)) return true;
+  return false;
+}
+
 }  // namespace
 
 LoweredProgram lower(const frontend::Program& program,
@@ -113,13 +120,16 @@ LoweredProgram lower(const frontend::Program& program,
   globals.lost = module.define_map(
       runtime::kLostMap, {{"type", BPF_MAP_TYPE_PERCPU_ARRAY},
                           {"key_size", 4}, {"value_size", 8}, {"max_entries", 1}});
-  globals.map_full = module.define_map(
-      runtime::kMapFullMap,
-      {{"type", BPF_MAP_TYPE_PERCPU_ARRAY}, {"key_size", 4}, {"value_size", 8},
-       {"max_entries", std::max<uint32_t>(1, uint32_t(out.map_update_sites.size()))}});
-  globals.exit_flag = module.define_map(
-      runtime::kExitMap, {{"type", BPF_MAP_TYPE_ARRAY},
-                          {"key_size", 4}, {"value_size", 8}, {"max_entries", 1}});
+  // Only what the program uses: the runtime does without the others.
+  if (!out.map_update_sites.empty())
+    globals.map_full = module.define_map(
+        runtime::kMapFullMap,
+        {{"type", BPF_MAP_TYPE_PERCPU_ARRAY}, {"key_size", 4}, {"value_size", 8},
+         {"max_entries", uint32_t(out.map_update_sites.size())}});
+  if (uses_exit(program))
+    globals.exit_flag = module.define_map(
+        runtime::kExitMap, {{"type", BPF_MAP_TYPE_ARRAY},
+                            {"key_size", 4}, {"value_size", 8}, {"max_entries", 1}});
   for (size_t m = 0; m < program.maps.size(); ++m) {
     const frontend::MapInfo& map = program.maps[m];
     std::string name = "m" + std::to_string(m);
