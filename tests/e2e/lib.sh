@@ -119,3 +119,26 @@ stop_ovsq() {
 expect_same() {
   diff -u "$1" "$2" > "$TEST_DIR/diff.txt" || { cat "$TEST_DIR/diff.txt" >&2; fail "output differs"; }
 }
+
+# wait_ovsq_exit [SECONDS]: for an ovsq that ends by itself (exit, limit,
+# for); its exit status in OVSQ_STATUS.
+wait_ovsq_exit() {
+  local limit=${1:-10} i=0
+  while kill -0 "$OVSQ_PID" 2>/dev/null; do
+    i=$((i + 1)); [ "$i" -gt $((limit * 20)) ] && fail "ovsq still running after $limit s"
+    sleep 0.05
+  done
+  wait "$OVSQ_PID"
+  OVSQ_STATUS=$?
+  OVSQ_PID=""
+}
+
+# json_check FILE PYTHON: runs PYTHON with `records`, the parsed JSON lines
+# of FILE (every line must parse); an assertion failing fails the test.
+json_check() {
+  python3 - "$1" "$2" <<'PY' || fail "JSON check failed"
+import json, sys
+records = [json.loads(line) for line in open(sys.argv[1])]
+exec(sys.argv[2])
+PY
+}

@@ -1,0 +1,335 @@
+# The language of issue #3 on the real kernel: aggregations, maps, printf,
+# builtins, begin/end/exit, run limits, output formats, lost events and
+# full maps, and the examples/.  Expected numbers follow from the events
+# the sim fired.  $1 = the case.
+. "$(dirname "$0")/lib.sh"
+require_kernel
+
+# The table `mix 24` gives for deletions by reason (reason = i % 12, kept
+# only for FDR_NONE), as `count by ...` prints it: largest first, ties in
+# enum order.
+mix24_deletes() {
+  local prefix=$1
+  for reason in FDR_AVOID_CACHING FDR_BAD_ODP_FIT FDR_FLOW_IDLE FDR_FLOW_LIMIT \
+      FDR_FLOW_WILDCARDED FDR_NO_OFPROTO FDR_PURGE FDR_TOO_EXPENSIVE \
+      FDR_UPDATE_FAIL FDR_XLATION_ERROR FDR_FLOW_MISSING_DP; do
+    printf "%s%-19s      2\n" "$prefix" "$reason"
+  done
+}
+
+case $1 in
+  example-deletes-by-reason)
+    start_sim sim "$SIM"
+    start_ovsq -p "$SIM_PID" "$SOURCE_ROOT/examples/deletes-by-reason.ovsq"
+    sim sim "mix 24"
+    sim sim "fire flow_sweep_result count=3 result=UKEY_DELETE reason=FDR_PURGE"
+    sim sim "fire flow_sweep_result count=4 result=UKEY_KEEP reason=FDR_NONE"
+    stop_ovsq
+    [ "$(grep -c 'result=UKEY_DELETE' "$TEST_DIR/sim.out")" = 25 ] || fail "the sim fired other than 25 deletions"
+    { echo "count by probe, reason"
+      echo "probe              reason               count"
+      echo "flow_sweep_result  FDR_PURGE                3"
+      mix24_deletes "flow_result        "
+      echo
+    } > "$TEST_DIR/expected.txt"
+    expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/ovsq.out"
+    ;;
+  example-deletes-per-second)
+    # every 1s for 10s: ten intervals, then ovsq ends by itself.  The
+    # deletions are fired at once, but a loaded machine may split them
+    # across an interval boundary, so the intervals are summed.
+    start_sim sim "$SIM"
+    start_ovsq -p "$SIM_PID" --format json "$SOURCE_ROOT/examples/deletes-per-second.ovsq"
+    sim sim "mix 24"
+    wait_ovsq_exit 15
+    [ "$OVSQ_STATUS" = 0 ] || fail "exit status $OVSQ_STATUS"
+    json_check "$TEST_DIR/ovsq.out" '
+tables = [r for r in records if r["type"] == "aggregation"]
+assert [t["interval"] for t in tables] == list(range(1, 11)), tables
+assert all(t["name"] == "count by reason" and t["keys"] == ["reason"] for t in tables)
+totals = {}
+for t in tables:
+    for row in t["rows"]:
+        totals[row["key"][0]] = totals.get(row["key"][0], 0) + row["value"]
+reasons = ["FDR_AVOID_CACHING", "FDR_BAD_ODP_FIT", "FDR_FLOW_IDLE", "FDR_FLOW_LIMIT",
+           "FDR_FLOW_WILDCARDED", "FDR_NO_OFPROTO", "FDR_PURGE", "FDR_TOO_EXPENSIVE",
+           "FDR_UPDATE_FAIL", "FDR_XLATION_ERROR", "FDR_FLOW_MISSING_DP"]
+assert totals == {r: 2 for r in reasons}, totals
+assert sum(1 for t in tables if t["rows"]) <= 2, "deletions spread over more than two intervals"
+'
+    ;;
+  every-text)
+    # The text form of intervals: a timestamped header, then the tables.
+    start_sim sim "$SIM"
+    start_ovsq -p "$SIM_PID" -e 'on flow_result count every 200ms for 1s'
+    wait_ovsq_exit 5
+    [ "$OVSQ_STATUS" = 0 ] || fail "exit status $OVSQ_STATUS"
+    for i in 1 2 3 4 5; do
+      printf -- '-- TIME (interval %d) --\ncount\n(no entries)\n\n' "$i"
+    done > "$TEST_DIR/expected.txt"
+    sed -E 's/^-- [0-9]{2}:[0-9]{2}:[0-9]{2} /-- TIME /' "$TEST_DIR/ovsq.out" > "$TEST_DIR/actual.txt"
+    expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/actual.txt"
+    ;;
+  example-flow-lifetime)
+    # Flows 1-3 are put; 1 and 2 deleted for idling after >= 50 ms, 2 a
+    # second time (not counted: its birth was deleted), 3 purged after
+    # >= 200 ms; flow 4 is deleted without a put (not counted).
+    start_sim sim "$SIM"
+    start_ovsq -p "$SIM_PID" --format json -o "$TEST_DIR/lifetime.json" \
+      "$SOURCE_ROOT/examples/flow-lifetime.ovsq"
+    for k in 1 2 3; do sim sim "fire flow_put event=$k"; done
+    sleep 0.05
+    for k in 1 2 2; do sim sim "fire flow_result event=$k result=UKEY_DELETE reason=FDR_FLOW_IDLE"; done
+    sleep 0.15
+    sim sim "fire flow_result event=3 result=UKEY_DELETE reason=FDR_PURGE"
+    sim sim "fire flow_result event=4 result=UKEY_DELETE reason=FDR_FLOW_IDLE"
+    stop_ovsq
+    json_check "$TEST_DIR/lifetime.json" '
+hists = [r for r in records if r["type"] == "histogram"]
+assert len(hists) == 1, hists
+h = hists[0]
+assert h["name"] == "hist((now - @born[ufid]) / 1ms) by reason", h["name"]
+assert h["function"] == "hist" and h["keys"] == ["reason"]
+rows = {tuple(r["key"]): r["buckets"] for r in h["rows"]}
+assert set(rows) == {("FDR_FLOW_IDLE",), ("FDR_PURGE",)}, rows
+def total(b): return sum(x["count"] for x in b)
+assert total(rows[("FDR_FLOW_IDLE",)]) == 2 and total(rows[("FDR_PURGE",)]) == 1, rows
+for b in rows[("FDR_FLOW_IDLE",)]:
+    assert b["count"] == 0 or b["low"] >= 32, b
+for b in rows[("FDR_PURGE",)]:
+    assert b["count"] == 0 or b["low"] >= 128, b
+'
+    ;;
+  example-main-loop)
+    # Two loop iterations, busy >= 10 ms and >= 20 ms.
+    start_sim sim "$SIM"
+    start_ovsq -p "$SIM_PID" --format json -o "$TEST_DIR/loop.json" \
+      "$SOURCE_ROOT/examples/main-loop.ovsq"
+    sim sim "fire run_start"; sleep 0.01; sim sim "fire poll_block"
+    sim sim "fire run_start"; sleep 0.02; sim sim "fire poll_block"
+    stop_ovsq
+    json_check "$TEST_DIR/loop.json" '
+h = [r for r in records if r["type"] == "histogram"]
+assert len(h) == 1 and len(h[0]["rows"]) == 1, h
+buckets = h[0]["rows"][0]["buckets"]
+assert sum(b["count"] for b in buckets) == 2, buckets
+assert all(b["count"] == 0 or b["low"] >= 8192 for b in buckets), buckets
+'
+    ;;
+  printf-builtins-begin-end-exit)
+    # begin and end run once each, printf formats builtins, and exit ends
+    # the run after the first idle deletion: nothing after it is printed.
+    start_sim sim "$SIM" --comm handler12
+    start_ovsq -p "$SIM_PID" -e '
+      begin { printf("begin %s\n", probe) }
+      on flow_result where reason == FDR_FLOW_IDLE && comm == "handler12" {
+        printf("%s %-15s|%4d|%x pid=%d tid=%u %s %s cpu_ok=%d\n", ufid, reason, reason,
+               255, pid, tid, comm, probe, cpu < 4096);
+        exit
+      }
+      end { printf("end %s\n", probe) }'
+    sim sim "mix 24"
+    wait_ovsq_exit 5
+    [ "$OVSQ_STATUS" = 0 ] || fail "exit status $OVSQ_STATUS"
+    first=$(grep -m1 'reason=FDR_FLOW_IDLE$' "$TEST_DIR/sim.out" | cut -d' ' -f2)
+    { echo "begin begin"
+      echo "$first FDR_FLOW_IDLE  |   3|ff pid=$SIM_PID tid=$SIM_PID handler12 flow_result cpu_ok=1"
+      echo "end end"
+    } > "$TEST_DIR/expected.txt"
+    expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/ovsq.out"
+    ;;
+  string-filter)
+    # comm compared in the kernel: only the sim named handler3 is counted.
+    start_sim a "$SIM" --comm handler3
+    start_sim b "$SIM" --comm handler30
+    start_ovsq --binary "$SIM" -e 'on flow_result where comm == "handler3" count by comm, pid'
+    sim a "fire flow_result count=5"
+    sim b "fire flow_result count=7"
+    stop_ovsq
+    a_pid=$(sed -n 's/^ready pid=//p' "$TEST_DIR/a.out")
+    printf 'count by comm, pid\ncomm      pid    count\nhandler3  %s      5\n\n' "$a_pid" > "$TEST_DIR/expected.txt"
+    # The pid column is as wide as the widest pid.
+    sed -E 's/ +/ /g' "$TEST_DIR/expected.txt" > "$TEST_DIR/e.txt"
+    sed -E 's/ +/ /g' "$TEST_DIR/ovsq.out" > "$TEST_DIR/a.txt"
+    expect_same "$TEST_DIR/e.txt" "$TEST_DIR/a.txt"
+    ;;
+  limit)
+    start_sim sim "$SIM"
+    start_ovsq -p "$SIM_PID" -e 'on flow_result print ufid limit 3'
+    sim sim "mix 24"
+    wait_ovsq_exit 5
+    [ "$OVSQ_STATUS" = 0 ] || fail "exit status $OVSQ_STATUS"
+    { echo ufid; grep '^flow_result' "$TEST_DIR/sim.out" | head -3 | cut -d' ' -f2; } > "$TEST_DIR/expected.txt"
+    expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/ovsq.out"
+    ;;
+  aggregations)
+    # Every aggregation function, keyed and not, from known values.
+    start_sim sim "$SIM"
+    start_ovsq -p "$SIM_PID" -e '
+      on sweep_done {
+        sum(n_flows); avg(n_flows); min(n_flows); max(n_flows);
+        lhist(max_idle_ms, 0, 1000, 250); hist(n_flows)
+      }
+      on flow_result { @by_result[result, probe] = count(); @top_reason[result] = max(reason) }'
+    sim sim "fire sweep_done n_flows=10 max_idle_ms=100"
+    sim sim "fire sweep_done n_flows=20 max_idle_ms=600"
+    sim sim "fire sweep_done n_flows=60 max_idle_ms=2000"
+    sim sim "mix 12"
+    stop_ovsq
+    cat > "$TEST_DIR/expected.txt" <<'TXT'
+sum(n_flows)
+90
+
+avg(n_flows)
+30 (count 3)
+
+min(n_flows)
+10
+
+max(n_flows)
+60
+
+lhist(max_idle_ms, 0, 1000, 250)
+[0, 250)     1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|
+[250, 500)   0 |                                                    |
+[500, 750)   1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|
+[750, 1000)  0 |                                                    |
+[1000, ...)  1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|
+
+hist(n_flows)
+[8, 16)   1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|
+[16, 32)  1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|
+[32, 64)  1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|
+
+@by_result
+result       probe        count
+UKEY_DELETE  flow_result     11
+UKEY_KEEP    flow_result      1
+
+@top_reason
+result       max
+UKEY_DELETE   11
+UKEY_KEEP      0
+
+TXT
+    expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/ovsq.out"
+    ;;
+  map-full)
+    # 10 distinct keys into a map of 4: 6 updates dropped, said once.
+    start_sim sim "$SIM"
+    start_ovsq -p "$SIM_PID" --map-entries 4 -e 'on flow_result count by ufid'
+    sim sim "fire flow_result count=10"
+    stop_ovsq
+    [ "$(tail -n +3 "$TEST_DIR/ovsq.out" | grep -c '^ufid:.*  1$')" = 4 ] || fail "not 4 rows of 1"
+    grep -qx "Map count by ufid is full (4 entries): 6 updates dropped at <command-line>:1:16." \
+      "$TEST_DIR/ovsq.err" || fail "no map-full report"
+    [ "$(grep -c 'is full' "$TEST_DIR/ovsq.err")" = 1 ] || fail "map-full reported more than once"
+    ;;
+  json)
+    # Every JSON record type, parsed, with values from the events fired.
+    start_sim sim "$SIM"
+    start_ovsq -p "$SIM_PID" --format json --map-entries 2 -e '
+      on flow_result where reason == FDR_FLOW_IDLE {
+        print ufid, reason, ukey->pmd_id as pmd, ukey->key_len > 0;
+        printf("idle %s\n", ufid);
+        count by reason; hist(ukey->pmd_id)
+      }
+      on flow_result { @seen[ufid] = 1 }'
+    sim sim "mix 24"
+    stop_ovsq
+    grep '^flow_result .*reason=FDR_FLOW_IDLE$' "$TEST_DIR/sim.out" | cut -d' ' -f2 > "$TEST_DIR/idle.txt"
+    json_check "$TEST_DIR/ovsq.out" '
+idle = open(sys.argv[1].replace("ovsq.out", "idle.txt")).read().split()
+assert len(idle) == 2, idle
+events = [r for r in records if r["type"] == "event"]
+assert [e["fields"]["ufid"] for e in events] == idle, events
+for e in events:
+    assert e["clause"] == "flow_result"
+    assert e["fields"]["reason"] == "FDR_FLOW_IDLE"
+    assert e["fields"]["pmd"] == 4294967295
+    assert e["fields"]["ukey->key_len > 0"] is True
+printfs = [r["text"] for r in records if r["type"] == "printf"]
+assert printfs == ["idle %s\n" % u for u in idle], printfs
+agg = [r for r in records if r["type"] == "aggregation"]
+assert len(agg) == 1 and agg[0]["name"] == "count by reason" and agg[0]["interval"] == 0
+assert agg[0]["rows"] == [{"key": ["FDR_FLOW_IDLE"], "value": 2}], agg
+hist = [r for r in records if r["type"] == "histogram"]
+assert hist[0]["rows"][0]["buckets"] == [{"low": 2147483648, "high": 4294967296, "count": 2}], hist
+full = [r for r in records if r["type"] == "map_full"]
+assert len(full) == 1 and full[0]["map"] == "@seen" and full[0]["dropped"] == 22 and full[0]["max_entries"] == 2, full
+assert full[0]["where"] == "<command-line>:7:24", full
+lost = [r for r in records if r["type"] == "lost"]
+assert lost[-1]["final"] is True and lost[-1]["count"] == 0 and sum(lost[-1]["per_cpu"]) == 0, lost
+assert records[-1] is lost[-1] or records[-1]["type"] == "map_full"
+'
+    # A run-ending error is a record too.
+    "$OVSQ" --format json -p 999999 -e 'on flow_result print ufid' > "$TEST_DIR/err.json" 2>/dev/null
+    json_check "$TEST_DIR/err.json" '
+assert len(records) == 1 and records[0]["type"] == "error", records
+assert "999999" in records[0]["message"], records
+'
+    ;;
+  csv)
+    start_sim sim "$SIM"
+    start_ovsq -p "$SIM_PID" --format csv -e '
+      on flow_result where reason == FDR_FLOW_IDLE { print ufid, reason, "a,\"b\"" as quoted; count by reason }'
+    sim sim "mix 24"
+    stop_ovsq
+    { echo "ufid,reason,quoted"
+      grep '^flow_result .*reason=FDR_FLOW_IDLE$' "$TEST_DIR/sim.out" | cut -d' ' -f2 |
+        sed 's/$/,FDR_FLOW_IDLE,"a,""b"""/'
+      echo
+      echo "name,interval,time,reason,count"
+      echo "count by reason,0,TIME,FDR_FLOW_IDLE,2"
+    } > "$TEST_DIR/expected.txt"
+    sed -E 's/,[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z,/,TIME,/' "$TEST_DIR/ovsq.out" > "$TEST_DIR/actual.txt"
+    expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/actual.txt"
+    ;;
+  output-file)
+    start_sim sim "$SIM"
+    start_ovsq -p "$SIM_PID" -o "$TEST_DIR/rows.txt" -e 'on flow_result where reason == FDR_FLOW_IDLE print ufid'
+    sim sim "mix 24"
+    stop_ovsq
+    [ -s "$TEST_DIR/ovsq.out" ] && fail "stdout is not empty with -o"
+    { echo ufid; grep '^flow_result .*reason=FDR_FLOW_IDLE$' "$TEST_DIR/sim.out" | cut -d' ' -f2; } > "$TEST_DIR/expected.txt"
+    expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/rows.txt"
+    ;;
+  lost-events)
+    # A one-page ring buffer and the sim at full speed: every event is
+    # either printed or counted lost, per CPU, in JSON and in text.
+    start_ovsq --binary "$SIM" --ring-pages 1 --format json -o "$TEST_DIR/lost.json" \
+      -e 'on flow_result print ufid'
+    "$SIM" --rate 0 --count 200000 > "$TEST_DIR/rate.out"
+    grep -qx 'fired 200000' "$TEST_DIR/rate.out" || fail "the sim did not fire 200000"
+    sleep 0.2
+    stop_ovsq
+    json_check "$TEST_DIR/lost.json" '
+events = sum(1 for r in records if r["type"] == "event")
+final = [r for r in records if r["type"] == "lost" and r["final"]]
+assert len(final) == 1, final
+lost = final[0]["count"]
+assert lost > 0, "nothing lost with a one-page ring buffer"
+assert sum(final[0]["per_cpu"]) == lost
+assert events + lost == 200000, (events, lost)
+intervals = [r for r in records if r["type"] == "lost" and not r["final"]]
+assert sum(r["count"] for r in intervals) <= lost
+'
+    start_ovsq --binary "$SIM" --ring-pages 1 -o /dev/null -e 'on flow_result print ufid'
+    "$SIM" --rate 0 --count 100000 > /dev/null
+    sleep 0.2
+    stop_ovsq
+    grep -Eq '^Lost [0-9]+ events \(ring buffer full\)' "$TEST_DIR/ovsq.err" || fail "no lost-events line"
+    ;;
+  usage)
+    for args in "--format xml" "--ring-pages 3" "--ring-pages 0" "--map-entries 0"; do
+      # shellcheck disable=SC2086
+      "$OVSQ" $args -e 'on flow_result print ufid' > /dev/null 2> "$TEST_DIR/usage.err"
+      status=$?
+      [ "$status" = 2 ] || fail "'$args' exited $status, not 2"
+      grep -q "^ovsq: " "$TEST_DIR/usage.err" || fail "'$args': no message"
+    done
+    grep -qx "ovsq: --map-entries needs a number from 1 to 16777216" "$TEST_DIR/usage.err" || fail "map-entries message"
+    ;;
+  *) fail "unknown case $1" ;;
+esac
+exit 0
