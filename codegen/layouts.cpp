@@ -108,20 +108,15 @@ uint32_t aggregation_value_size(frontend::AggregationKind kind) {
 runtime::AggregationMap aggregation_map(const frontend::MapInfo& map,
                                         const std::string& bpf_name,
                                         uint32_t max_entries) {
-  static const runtime::AggregationKind kKinds[] = {
-      runtime::AggregationKind::Count, runtime::AggregationKind::Sum,
-      runtime::AggregationKind::Avg,   runtime::AggregationKind::Min,
-      runtime::AggregationKind::Max,   runtime::AggregationKind::Hist,
-      runtime::AggregationKind::Lhist};
   runtime::AggregationMap out;
   out.bpf_name = bpf_name;
   out.title = map.name;
-  out.kind = kKinds[static_cast<int>(map.aggregation)];
+  out.kind = map.aggregation;
   MapKeyLayout key = map_key_layout(map);
   out.keys = key.components;
   out.key_size = key.size;
   out.value_size = aggregation_value_size(map.aggregation);
-  out.value_header = frontend::aggregation_name(map.aggregation);
+  out.value_header = aggregation_name(map.aggregation);
   out.lhist_min = map.lhist_min;
   out.lhist_max = map.lhist_max;
   out.lhist_step = map.lhist_step;

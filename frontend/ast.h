@@ -29,6 +29,7 @@
 #include "frontend/source.h"
 #include "probes/catalog.h"
 #include "probes/types.h"
+#include "support/aggregation_kind.h"
 
 namespace ovsq::frontend {
 
@@ -202,7 +203,7 @@ struct PrintfStmt {
   std::vector<FormatPiece> pieces;  // sema
 };
 
-enum class AggregationKind { Count, Sum, Avg, Min, Max, Hist, Lhist };
+using ovsq::AggregationKind;
 
 // `count by k1, k2` or `@name[k1, k2] = count()`: one update of an
 // aggregation kept in a BPF map.

@@ -46,19 +46,6 @@ inline std::vector<std::string> aggregation_functions() {
   return {"count", "sum", "avg", "min", "max", "hist", "lhist"};
 }
 
-inline const char* aggregation_name(AggregationKind kind) {
-  switch (kind) {
-    case AggregationKind::Count: return "count";
-    case AggregationKind::Sum: return "sum";
-    case AggregationKind::Avg: return "avg";
-    case AggregationKind::Min: return "min";
-    case AggregationKind::Max: return "max";
-    case AggregationKind::Hist: return "hist";
-    case AggregationKind::Lhist: return "lhist";
-  }
-  return "?";
-}
-
 // How many arguments each takes.
 inline size_t aggregation_arity(AggregationKind kind) {
   if (kind == AggregationKind::Count) return 0;

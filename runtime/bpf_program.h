@@ -23,6 +23,8 @@
 #include <utility>
 #include <vector>
 
+#include "support/aggregation_kind.h"
+
 namespace ovsq::runtime {
 
 // Names shared by codegen (which defines them) and the runtime (which looks
@@ -82,7 +84,7 @@ struct EventLayout {
   std::vector<PrintfPiece> printf_pieces;
 };
 
-enum class AggregationKind { Count, Sum, Avg, Min, Max, Hist, Lhist };
+using ovsq::AggregationKind;
 
 // An aggregation kept in the kernel (layout above), read at the end and at
 // every `every` interval.

@@ -40,21 +40,8 @@ bool is_hist(AggregationKind kind) {
   return kind == AggregationKind::Hist || kind == AggregationKind::Lhist;
 }
 
-std::string_view function_name(AggregationKind kind) {
-  switch (kind) {
-    case AggregationKind::Count: return "count";
-    case AggregationKind::Sum: return "sum";
-    case AggregationKind::Avg: return "avg";
-    case AggregationKind::Min: return "min";
-    case AggregationKind::Max: return "max";
-    case AggregationKind::Hist: return "hist";
-    case AggregationKind::Lhist: return "lhist";
-  }
-  return "count";
-}
-
 std::string value_header(const AggregationMap& map) {
-  return map.value_header.empty() ? std::string(function_name(map.kind))
+  return map.value_header.empty() ? std::string(aggregation_name(map.kind))
                                   : map.value_header;
 }
 
@@ -548,11 +535,8 @@ class JsonOutput final : public Output {
 
   bool event(std::span<const uint8_t> data) override {
     const Prepared* p = nullptr;
-    switch (layouts_.find(data, p)) {
-      case LayoutIndex::Found::Exit: return true;
-      case LayoutIndex::Found::Malformed: return false;
-      case LayoutIndex::Found::Layout: break;
-    }
+    LayoutIndex::Found found = layouts_.find(data, p);
+    if (found != LayoutIndex::Found::Layout) return found == LayoutIndex::Found::Exit;
     line_.clear();
     if (p->layout.is_printf) {
       line_ += "{\"type\":\"printf\",\"clause\":";
@@ -598,7 +582,7 @@ class JsonOutput final : public Output {
       line_ += ",\"name\":";
       append_json_string(line_, map.title);
       line_ += ",\"function\":";
-      append_json_string(line_, function_name(map.kind));
+      append_json_string(line_, aggregation_name(map.kind));
       line_ += ",\"interval\":" + number(at.interval);
       line_ += ",\"time\":\"" + time + "\",\"keys\":[";
       for (size_t i = 0; i < map.keys.size(); ++i) {
@@ -703,11 +687,8 @@ class CsvOutput final : public StreamOutput {
 
   bool event(std::span<const uint8_t> data) override {
     const Prepared* p = nullptr;
-    switch (layouts_.find(data, p)) {
-      case LayoutIndex::Found::Exit: return true;
-      case LayoutIndex::Found::Malformed: return false;
-      case LayoutIndex::Found::Layout: break;
-    }
+    LayoutIndex::Found found = layouts_.find(data, p);
+    if (found != LayoutIndex::Found::Layout) return found == LayoutIndex::Found::Exit;
     line_.clear();
     // Aggregation tables came since the event header: start the event
     // table again, so that every table starts with its header.

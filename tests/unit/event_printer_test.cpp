@@ -5,29 +5,13 @@
 #include <cstring>
 #include <sstream>
 
+#include "output_test_util.h"
+
 namespace ovsq::runtime {
 namespace {
 
-Column column(std::string header, ColumnKind kind, uint32_t offset,
-              uint32_t size) {
-  Column c;
-  c.header = std::move(header);
-  c.kind = kind;
-  c.offset = offset;
-  c.size = size;
-  return c;
-}
-
-// An event of `size` bytes for layout `id`; set() writes values into it.
-struct Event {
-  std::vector<uint8_t> bytes;
-  Event(uint32_t id, size_t size) : bytes(size) { set(0, id); }
-  template <typename T>
-  Event& set(size_t offset, T value) {
-    std::memcpy(bytes.data() + offset, &value, sizeof value);
-    return *this;
-  }
-};
+using test::column;
+using test::Event;
 
 std::string header_of(const std::vector<EventLayout>& layouts) {
   EventPrinter printer(layouts);
