@@ -1,5 +1,10 @@
 #include "codegen/bpf_module.h"
 
+#include <llvm/IR/DiagnosticInfo.h>
+#include <llvm/IR/DiagnosticPrinter.h>
+
+#include "support/error.h"
+
 #include <mutex>
 #include <stdexcept>
 
@@ -153,7 +158,43 @@ llvm::CallInst* BpfModule::call_helper(llvm::IRBuilder<>& builder,
   return builder.CreateCall(type, callee, args);
 }
 
+namespace {
+
+// LLVM's default handler prints an error and exits; this one keeps the
+// errors (the BPF backend reports a program that needs more stack than
+// BPF has this way) so that emit() can explain them.
+class ErrorCollector : public llvm::DiagnosticHandler {
+ public:
+  explicit ErrorCollector(std::vector<std::string>& errors) : errors_(errors) {}
+  bool handleDiagnostics(const llvm::DiagnosticInfo& info) override {
+    if (info.getSeverity() != llvm::DS_Error) return true;
+    std::string text;
+    llvm::raw_string_ostream stream(text);
+    llvm::DiagnosticPrinterRawOStream printer(stream);
+    info.print(printer);
+    stream.flush();
+    if (text.find("stack limit") != std::string::npos) {
+      unsigned line = 0;
+      if (const auto* u = llvm::dyn_cast<llvm::DiagnosticInfoUnsupported>(&info))
+        line = u->getLocation().getLine();
+      text = "the clause" + (line ? " at line " + std::to_string(line) : std::string()) +
+             " needs more than the 512 bytes of stack a BPF program may use: "
+             "give it fewer statements, keys or strings, or split it into "
+             "several clauses";
+    }
+    errors_.push_back(text);
+    return true;
+  }
+
+ private:
+  std::vector<std::string>& errors_;
+};
+
+}  // namespace
+
 std::vector<uint8_t> BpfModule::emit(OutputKind kind) {
+  std::vector<std::string> errors;
+  context_->setDiagnosticHandler(std::make_unique<ErrorCollector>(errors));
   if (!finalized_) {
     di_->finalize();
     finalized_ = true;
@@ -190,6 +231,7 @@ std::vector<uint8_t> BpfModule::emit(OutputKind kind) {
       throw std::runtime_error("internal error: BPF target cannot emit this file type");
     codegen.run(*module_);
   }
+  if (!errors.empty()) throw UserError(errors.front());
   return std::vector<uint8_t>(buffer.begin(), buffer.end());
 }
 

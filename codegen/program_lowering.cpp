@@ -86,6 +86,9 @@ llvm::AllocaInst* ProgramLowering::scratch_bytes(uint32_t size) {
   llvm::AllocaInst* slot =
       entry_builder.CreateAlloca(llvm::ArrayType::get(builder_.getInt8Ty(), size));
   slot->setAlignment(llvm::Align(8));
+  // Live from here to its user's end_lifetime(), so that LLVM can give
+  // statements that follow each other the same stack bytes (BPF has 512).
+  builder_.CreateLifetimeStart(slot, builder_.getInt64(size));
   // Zeroed where it is used: the verifier wants initialised stack for map
   // keys, and padding must not make equal keys differ.
   builder_.CreateMemSet(slot, builder_.getInt8(0), size, llvm::MaybeAlign(8));
@@ -127,8 +130,11 @@ llvm::Value* ProgramLowering::read_user_int(llvm::Value* address, uint32_t size,
                                             bool is_signed) {
   llvm::Type* narrow = builder_.getIntNTy(size * 8);
   llvm::AllocaInst* slot = scratch(narrow);
+  builder_.CreateLifetimeStart(slot, builder_.getInt64(size));
   read_user(slot, size, address);
-  return extend(builder_.CreateLoad(narrow, slot), is_signed);
+  llvm::Value* value = builder_.CreateLoad(narrow, slot);
+  builder_.CreateLifetimeEnd(slot, builder_.getInt64(size));
+  return extend(value, is_signed);
 }
 
 llvm::Value* ProgramLowering::register_value(const UsdtArg& arg) {
@@ -327,6 +333,7 @@ llvm::Value* ProgramLowering::string_equals(const Expr& string,
     uint8_t want = i < literal.value.size() ? uint8_t(literal.value[i]) : 0;
     equal = builder_.CreateAnd(equal, builder_.CreateICmpEQ(byte, builder_.getInt8(want)));
   }
+  builder_.CreateLifetimeEnd(bytes);
   return equal;
 }
 
@@ -335,6 +342,7 @@ llvm::Value* ProgramLowering::map_read(const Expr& expr) {
   llvm::Value* key = map_key(expr.binding.map_id, read.keys, nullptr);
   llvm::Value* found = helper(BPF_FUNC_map_lookup_elem, ptr(),
                               {globals_.maps[expr.binding.map_id], key});
+  builder_.CreateLifetimeEnd(key);
   llvm::BasicBlock* before = builder_.GetInsertBlock();
   llvm::BasicBlock* load = block("map.found");
   llvm::BasicBlock* join = block("map.read");
@@ -513,6 +521,7 @@ void ProgramLowering::emit_aggregate(const frontend::AggregateStmt& stmt,
   llvm::AllocaInst* zero = scratch_bytes(aggregation_value_size(stmt.kind));
   helper(BPF_FUNC_map_update_elem, i64(),
          {bpf_map, key, zero, builder_.getInt64(BPF_NOEXIST)});
+  builder_.CreateLifetimeEnd(zero);
   // Another CPU may have created it meanwhile (NOEXIST fails, the lookup
   // finds it); if the lookup fails too, the map is full.
   llvm::Value* again = helper(BPF_FUNC_map_lookup_elem, ptr(), {bpf_map, key});
@@ -556,6 +565,7 @@ void ProgramLowering::emit_aggregate(const frontend::AggregateStmt& stmt,
   }
   builder_.CreateBr(done);
   builder_.SetInsertPoint(done);
+  builder_.CreateLifetimeEnd(key);
 }
 
 void ProgramLowering::emit_assign(const frontend::AssignStmt& stmt, uint32_t site) {
@@ -566,6 +576,7 @@ void ProgramLowering::emit_assign(const frontend::AssignStmt& stmt, uint32_t sit
   llvm::Value* err = helper(BPF_FUNC_map_update_elem, i64(),
                             {globals_.maps[stmt.map_id], key, stored,
                              builder_.getInt64(BPF_ANY)});
+  builder_.CreateLifetimeEnd(key);
   llvm::BasicBlock* full = block("assign.full");
   llvm::BasicBlock* done = block("assign.end");
   builder_.CreateCondBr(builder_.CreateICmpNE(err, builder_.getInt64(0)), full, done);
@@ -578,6 +589,7 @@ void ProgramLowering::emit_assign(const frontend::AssignStmt& stmt, uint32_t sit
 void ProgramLowering::emit_delete(const frontend::DeleteStmt& stmt) {
   llvm::Value* key = map_key(stmt.map_id, stmt.keys, nullptr);
   helper(BPF_FUNC_map_delete_elem, i64(), {globals_.maps[stmt.map_id], key});
+  builder_.CreateLifetimeEnd(key);
 }
 
 }  // namespace ovsq::codegen
