@@ -1,6 +1,6 @@
 // Query text -> untyped AST: PEGTL actions build the tree on a stack of
 // expressions; the control class turns a failed expect<> into the one
-// error of the parse.
+// error of the parse, worded by frontend/parser_errors.h.
 #include "frontend/parser.h"
 
 #include <algorithm>
@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "frontend/grammar.h"
+#include "frontend/parser_errors.h"
 
 namespace ovsq::frontend {
 
@@ -15,21 +16,7 @@ namespace {
 
 namespace pg = tao::pegtl;
 namespace g = grammar;
-
-// A parse stops at the first error; this carries it out to parse().
-struct ParseFailure {
-  DiagnosticKind kind;
-  SourceLoc loc;
-  std::vector<std::string> args;
-  std::string suggestion;
-};
-
-// What the last statement ended with, for the message when what follows
-// it is wrong (a print list could go on with ',', an aggregation with
-// 'by', ...).
-enum class Tail {
-  None, PrintList, Aggregation, ByList, Expression, Other, RunLimit
-};
+using namespace parser_detail;
 
 struct ParseState {
   explicit ParseState(const Source& src) : source(src), base(src.text.data()) {}
@@ -456,136 +443,7 @@ template <> struct action<g::every_limit> : run_limit_action<&Program::every> {}
 template <> struct action<g::for_limit> : run_limit_action<&Program::for_duration> {};
 template <> struct action<g::row_limit> : run_limit_action<&Program::limit> {};
 
-// ---- syntax errors -----------------------------------------------------
-
-bool is_word_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-         (c >= '0' && c <= '9') || c == '_';
-}
-
-// Characters that start some token of the language.
-bool starts_token(char c) {
-  return is_word_char(c) ||
-         std::string_view("(),;!-~+*/%<>=&|^.\"@[]{}").find(c) !=
-             std::string_view::npos;
-}
-
-// The character at `offset` as it should appear in a message, and its
-// length in bytes (a whole UTF-8 sequence).
-std::pair<std::string, uint32_t> describe_char(std::string_view text,
-                                               uint32_t offset) {
-  auto byte = static_cast<unsigned char>(text[offset]);
-  if (byte >= 0x21 && byte < 0x7f) return {std::string(1, text[offset]), 1};
-  uint32_t length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 0;
-  if (length > 0 && offset + length <= text.size())
-    return {std::string(text.substr(offset, length)), length};
-  static const char hex[] = "0123456789abcdef";
-  return {std::string("\\x") + hex[byte >> 4] + hex[byte & 15], 1};
-}
-
-std::string replace(std::string text, std::string_view placeholder,
-                    std::string_view value) {
-  size_t at = text.find(placeholder);
-  if (at != std::string::npos) text.replace(at, placeholder.size(), value);
-  return text;
-}
-
-std::vector<std::string> split_words(std::string_view text) {
-  std::vector<std::string> words;
-  while (!text.empty()) {
-    size_t space = text.find(' ');
-    words.emplace_back(text.substr(0, space));
-    if (space == std::string_view::npos) break;
-    text.remove_prefix(space + 1);
-  }
-  return words;
-}
-
-ParseFailure syntax_failure(SourceLoc loc, std::string message,
-                            std::string suggestion = {}) {
-  return ParseFailure{DiagnosticKind::SyntaxError, loc, {std::move(message)},
-                      std::move(suggestion)};
-}
-
-// The syntax error for `expected` not being found at `offset`.
-ParseFailure syntax_error(const ParseState& s, uint32_t offset,
-                          const g::Expectation& expected) {
-  std::string_view text = s.source.text;
-  std::string message = replace(
-      expected.message, "{prev}",
-      text.substr(s.prev_begin, s.prev_end - s.prev_begin));
-  auto error = [](SourceLoc loc, std::string msg, std::string suggestion = {}) {
-    return syntax_failure(loc, std::move(msg), std::move(suggestion));
-  };
-
-  if (offset >= text.size()) {
-    // At the end, the caret goes just after the last token.
-    return error(s.source.loc_at(expected.in_token ? offset : s.prev_end),
-                 message);
-  }
-  char c = text[offset];
-  uint32_t word_end = offset;
-  while (word_end < text.size() && is_word_char(text[word_end])) ++word_end;
-
-  if (message.find("{word}") != std::string::npos) {
-    uint32_t word_begin = offset;
-    while (word_begin > 0 && is_word_char(text[word_begin - 1])) --word_begin;
-    return error(s.source.loc_at(word_begin, word_end - word_begin),
-                 replace(message, "{word}",
-                         text.substr(word_begin, word_end - word_begin)));
-  }
-  if (!expected.in_token && !starts_token(c)) {
-    auto [shown, length] = describe_char(text, offset);
-    return error(s.source.loc_at(offset, length),
-                 "unexpected character '" + shown + "'");
-  }
-  if (expected.after_expression && c == '=')
-    return error(s.source.loc_at(offset), "unexpected '='", "==");
-  if (expected.after_expression && c == ')')
-    return error(s.source.loc_at(offset), "unmatched ')'");
-  if (word_end > offset) {
-    std::string_view found = text.substr(offset, word_end - offset);
-    return error(s.source.loc_at(offset, word_end - offset), message,
-                 nearest_name(found, split_words(expected.keywords)));
-  }
-  return error(s.source.loc_at(offset), message);
-}
-
-bool is_one_of(std::string_view word, const char* words) {
-  for (const std::string& w : split_words(words))
-    if (w == word) return true;
-  return false;
-}
-
-// What may follow a statement that ended a bare action (at the top level)
-// or stands in a block, worded after how that statement ended.
-struct AfterStatement {
-  std::string message;
-  std::string keywords;
-  bool after_expression;
-};
-
-AfterStatement after_statement(Tail tail, bool in_block) {
-  std::string what = in_block ? "a statement or '}'" : "a new clause or a run limit";
-  std::string keywords = in_block ? OVSQ_STATEMENT_KEYWORDS : OVSQ_TOP_KEYWORDS;
-  bool after_expression = tail == Tail::PrintList || tail == Tail::ByList ||
-                          tail == Tail::Expression;
-  switch (tail) {
-    case Tail::PrintList:
-      return {"expected ',', " + what + " after the print list",
-              "as " + keywords, true};
-    case Tail::Aggregation:
-      return {"expected 'by', " + what + " after the aggregation",
-              "by " + keywords, false};
-    case Tail::ByList:
-      return {"expected ',', " + what + " after the 'by' list", keywords, true};
-    default:
-      break;
-  }
-  return {in_block ? "expected a statement or '}'"
-                   : g::expectation<g::next_item>.message,
-          keywords, after_expression};
-}
+// ---- control: nesting depth, and the error for a failed expect<> -------
 
 constexpr int kMaxDepth = 256;
 
@@ -667,7 +525,7 @@ template <class Rule> struct control : pg::normal<Rule> {
       expected.keywords = after.keywords.c_str();
       expected.after_expression = after.after_expression;
     }
-    throw syntax_error(s, offset, expected);
+    throw syntax_error(s.source, s.prev_begin, s.prev_end, offset, expected);
   }
 };
 

@@ -1,0 +1,142 @@
+// The pieces runtime/output_common.h declares for the three Output formats.
+#include "runtime/output_common.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+
+namespace ovsq::runtime::output_detail {
+namespace {
+
+// Layout ids index a vector; codegen numbers them from 0.
+constexpr uint32_t kMaxLayoutId = 1u << 20;
+
+// "cpu 0: 3, cpu 2: 5": the CPUs that lost any.
+std::string per_cpu_text(const std::vector<uint64_t>& per_cpu,
+                         size_t* cpus = nullptr) {
+  std::string s;
+  size_t n = 0;
+  for (size_t cpu = 0; cpu < per_cpu.size(); ++cpu) {
+    if (per_cpu[cpu] == 0) continue;
+    if (n++ > 0) s += ", ";
+    s += "cpu " + number(cpu) + ": " + number(per_cpu[cpu]);
+  }
+  if (cpus) *cpus = n;
+  return s;
+}
+
+}  // namespace
+
+// ---- numbers and times ------------------------------------------------------
+
+std::string utc_time(std::chrono::system_clock::time_point tp) {
+  using namespace std::chrono;
+  auto ms = floor<milliseconds>(tp.time_since_epoch());
+  auto secs = floor<seconds>(ms);
+  std::time_t t = static_cast<std::time_t>(secs.count());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+                tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                tm.tm_min, tm.tm_sec, static_cast<int>((ms - secs).count()));
+  return buf;
+}
+
+std::string local_time(std::chrono::system_clock::time_point tp) {
+  std::time_t t = std::chrono::system_clock::to_time_t(tp);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%02d:%02d:%02d", tm.tm_hour, tm.tm_min,
+                tm.tm_sec);
+  return buf;
+}
+
+// ---- aggregations -----------------------------------------------------------
+
+bool is_hist(AggregationKind kind) {
+  return kind == AggregationKind::Hist || kind == AggregationKind::Lhist;
+}
+
+std::string value_header(const AggregationMap& map) {
+  return map.value_header.empty() ? std::string(aggregation_name(map.kind))
+                                  : map.value_header;
+}
+
+std::string value_text(const AggregationMap& map, const AggregationRow& row) {
+  return map.kind == AggregationKind::Count ? number(row.count)
+                                            : number(row.value);
+}
+
+// ---- status lines -----------------------------------------------------------
+
+std::string lost_text(const LostReport& r) {
+  if (r.count == 0) return {};
+  std::string s = "Lost " + number(r.count) +
+                  (r.count == 1 ? " event" : " events");
+  size_t cpus = 0;
+  std::string breakdown = per_cpu_text(r.per_cpu, &cpus);
+  if (r.final) {
+    s += " (ring buffer full)";
+    if (cpus > 1) s += " (" + breakdown + ")";
+  } else {
+    s += " in the last interval";
+    if (cpus > 0) s += " (" + breakdown + ")";
+  }
+  return s + ".\n";
+}
+
+std::string map_full_text(const MapFullReport& r) {
+  if (r.site == nullptr || r.dropped == 0) return {};
+  std::string s = "Map " + r.site->map + " is full (" +
+                  number(r.site->max_entries) +
+                  (r.site->max_entries == 1 ? " entry): " : " entries): ") +
+                  number(r.dropped) +
+                  (r.dropped == 1 ? " update dropped" : " updates dropped");
+  if (!r.site->where.empty()) s += " at " + r.site->where;
+  return s + ".\n";
+}
+
+// ---- layouts ----------------------------------------------------------------
+
+std::vector<std::string> unique_names(const std::vector<Column>& columns) {
+  std::vector<std::string> names;
+  auto taken = [&](const std::string& n) {
+    if (std::find(names.begin(), names.end(), n) != names.end()) return true;
+    for (const Column& c : columns)
+      if (c.header == n) return true;
+    return false;
+  };
+  for (const Column& c : columns) {
+    std::string name = c.header;
+    if (std::find(names.begin(), names.end(), name) != names.end()) {
+      for (unsigned k = 2;; ++k) {
+        name = c.header + "#" + std::to_string(k);
+        if (!taken(name)) break;
+      }
+    }
+    names.push_back(std::move(name));
+  }
+  return names;
+}
+
+LayoutIndex::LayoutIndex(const std::vector<EventLayout>& layouts) {
+  for (const EventLayout& layout : layouts) {
+    if (layout.id >= kMaxLayoutId) continue;
+    if (layout.id >= by_id_.size()) by_id_.resize(layout.id + 1);
+    Prepared& p = by_id_[layout.id];
+    p.present = true;
+    p.layout = layout;
+    p.min_size = required_size(layout);
+    p.label = layout_label(layout);
+    if (layout.is_printf)
+      p.printf = PrintfFormat(layout);
+    else
+      p.names = unique_names(layout.columns);
+  }
+  for (const Prepared& p : by_id_)
+    if (p.present && !p.layout.is_printf) ++row_layouts_;
+}
+
+}  // namespace ovsq::runtime::output_detail
