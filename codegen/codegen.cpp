@@ -110,6 +110,12 @@ LoweredProgram lower(const frontend::Program& program,
   std::vector<std::vector<StatementPlan>> plans;
   for (const frontend::Clause& clause : program.clauses)
     plans.push_back(plan_clause(clause, program, options, out));
+  // A row's label says which header it goes with, so two print statements
+  // on the same probes get "flow_result", "flow_result#2", ...
+  std::map<std::string, int> seen;
+  for (runtime::EventLayout& layout : out.layouts)
+    if (!layout.is_printf && ++seen[layout.label] > 1)
+      layout.label += "#" + std::to_string(seen[layout.label]);
 
   ModuleGlobals globals;
   globals.program = &program;

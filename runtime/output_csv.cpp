@@ -129,13 +129,14 @@ class CsvOutput final : public StreamOutput {
   }
 
  private:
-  // One header record per row layout; with several, each starts with a
-  // "clause" field (the rows start with their label).
+  // One header record per row layout; with several, each header record
+  // and each row starts with the clause's label, as in text, so that a
+  // record's label says which header it goes with.
   void append_headers(std::string& s) const {
     for (const Prepared& p : layouts_.all()) {
       if (!p.present || p.layout.is_printf) continue;
       std::vector<std::string> fields;
-      if (layouts_.row_layouts() > 1) fields.push_back("clause");
+      if (layouts_.row_layouts() > 1) fields.push_back(p.label);
       for (const Column& c : p.layout.columns) fields.push_back(c.header);
       append_csv_record(s, fields);
     }

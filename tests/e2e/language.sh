@@ -285,6 +285,22 @@ assert "999999" in records[0]["message"], records
     sed -E 's/,[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z,/,TIME,/' "$TEST_DIR/ovsq.out" > "$TEST_DIR/actual.txt"
     expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/actual.txt"
     ;;
+  csv-labels)
+    # Several print statements: every header record and row starts with
+    # its label; two on the same probe are told apart by #2.
+    start_sim sim "$SIM"
+    start_ovsq -p "$SIM_PID" --format csv -e '
+      on flow_put print ufid
+      on flow_result where reason == FDR_FLOW_IDLE { print reason; print ukey->key_len }'
+    sim sim "fire flow_put"
+    sim sim "mix 4"
+    stop_ovsq
+    { echo "flow_put,ufid"; echo "flow_result,reason"; echo "flow_result#2,ukey->key_len"
+      echo "flow_put,$(sed -n 's/^flow_put //p' "$TEST_DIR/sim.out")"
+      echo "flow_result,FDR_FLOW_IDLE"; echo "flow_result#2,64"
+    } > "$TEST_DIR/expected.txt"
+    expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/ovsq.out"
+    ;;
   output-file)
     start_sim sim "$SIM"
     start_ovsq -p "$SIM_PID" -o "$TEST_DIR/rows.txt" -e 'on flow_result where reason == FDR_FLOW_IDLE print ufid'

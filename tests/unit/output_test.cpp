@@ -749,7 +749,7 @@ TEST(CsvOutput, OneRowLayoutAndQuoting) {
             "plain text\n");
 }
 
-TEST(CsvOutput, SeveralRowLayoutsStartWithTheClause) {
+TEST(CsvOutput, SeveralRowLayoutsStartWithTheirLabel) {
   EventLayout hits;
   hits.id = 1;
   hits.label = "upcall:a,b";
@@ -761,8 +761,8 @@ TEST(CsvOutput, SeveralRowLayoutsStartWithTheClause) {
   ASSERT_TRUE(c->event(Event(1, 16).set<uint8_t>(8, 1).set<uint16_t>(10, 1500).bytes));
   ASSERT_TRUE(c->event(Event(0, 16).set<uint32_t>(8, 3).bytes));
   EXPECT_EQ(c.out.str(),
-            "clause,port\n"
-            "clause,hit,len\n"
+            "upcall:recv,port\n"
+            "\"upcall:a,b\",hit,len\n"
             "\"upcall:a,b\",true,1500\n"
             "upcall:recv,3\n");
 }
