@@ -303,6 +303,8 @@ int run(const BpfProgramSet& programs, const RunOptions& options,
 
   Object object = open_and_load(programs, capture);
   std::vector<Link> links = attach_probes(object.get(), programs, options.pids);
+  std::vector<Link> begin_links =
+      attach_triggers(object.get(), programs, AttachPoint::Trigger::Begin);
   std::vector<Link> end_links =
       attach_triggers(object.get(), programs, AttachPoint::Trigger::End);
 
@@ -347,10 +349,9 @@ int run(const BpfProgramSet& programs, const RunOptions& options,
   err.flush();
 
   // `begin` runs once, now that everything is attached.
-  {
-    std::vector<Link> begin_links =
-        attach_triggers(object.get(), programs, AttachPoint::Trigger::Begin);
-    if (!begin_links.empty()) fire_trigger(AttachPoint::Trigger::Begin);
+  if (!begin_links.empty()) {
+    fire_trigger(AttachPoint::Trigger::Begin);
+    begin_links.clear();
   }
 
   uint64_t interval = 0;

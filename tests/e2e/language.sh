@@ -138,6 +138,21 @@ assert all(b["count"] == 0 or b["low"] >= 8192 for b in buckets), buckets
     } > "$TEST_DIR/expected.txt"
     expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/ovsq.out"
     ;;
+  stripped-ovsq)
+    # begin and end attach to ovsq's own trigger functions, which must
+    # survive `strip` (Debian packages strip binaries).
+    cp "$OVSQ" "$TEST_DIR/ovsq" && strip "$TEST_DIR/ovsq" || fail "cannot strip a copy of ovsq"
+    start_sim sim "$SIM"
+    OVSQ=$TEST_DIR/ovsq start_ovsq -p "$SIM_PID" -e '
+      begin { printf("begin\n") }
+      on flow_result where reason == FDR_FLOW_IDLE { exit }
+      end { printf("end\n") }'
+    sim sim "mix 12"
+    wait_ovsq_exit 5
+    [ "$OVSQ_STATUS" = 0 ] || fail "exit status $OVSQ_STATUS"
+    printf 'begin\nend\n' > "$TEST_DIR/expected.txt"
+    expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/ovsq.out"
+    ;;
   string-filter)
     # comm compared in the kernel: only the sim named handler3 is counted.
     start_sim a "$SIM" --comm handler3
