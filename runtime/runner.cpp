@@ -302,7 +302,6 @@ int run(const BpfProgramSet& programs, const RunOptions& options,
   LibbpfCapture capture;
 
   Object object = open_and_load(programs, capture);
-  std::vector<Link> links = attach_probes(object.get(), programs, options.pids);
   std::vector<Link> begin_links =
       attach_triggers(object.get(), programs, AttachPoint::Trigger::Begin);
   std::vector<Link> end_links =
@@ -317,6 +316,18 @@ int run(const BpfProgramSet& programs, const RunOptions& options,
   Fd sigfd(::signalfd(-1, &signals.set(), SFD_CLOEXEC | SFD_NONBLOCK));
   if (sigfd.get() < 0) throw_errno("cannot create a signalfd", errno);
   KernelCounters counters(object.get(), programs, output);
+
+  // `begin` runs once, before the probes are attached, so that what it
+  // prints comes before the rows' header and its `exit` attaches nothing.
+  if (!begin_links.empty()) {
+    fire_trigger(AttachPoint::Trigger::Begin);
+    begin_links.clear();
+    while (!consume_batch(rb.get(), consumer)) {
+    }
+  }
+  std::vector<Link> links;
+  if (!consumer.done)
+    links = attach_probes(object.get(), programs, options.pids);
 
   // Slots: 0 the ring buffer, 1 signals, 2 the report timer, 3 the `for`
   // deadline, then one per pidfd.
@@ -342,17 +353,13 @@ int run(const BpfProgramSet& programs, const RunOptions& options,
     watched.push_back(std::move(w));
   }
 
-  if (!options.quiet)
-    err << status_line(programs, options, links.size()) << '\n';
-  output.start();
+  if (!consumer.done) {  // begin did not exit
+    if (!options.quiet)
+      err << status_line(programs, options, links.size()) << '\n';
+    output.start();
+  }
   output.flush();
   err.flush();
-
-  // `begin` runs once, now that everything is attached.
-  if (!begin_links.empty()) {
-    fire_trigger(AttachPoint::Trigger::Begin);
-    begin_links.clear();
-  }
 
   uint64_t interval = 0;
   auto moment = [&](uint64_t n) { return Moment{std::chrono::system_clock::now(), n}; };

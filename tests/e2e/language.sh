@@ -138,6 +138,23 @@ assert all(b["count"] == 0 or b["low"] >= 8192 for b in buckets), buckets
     } > "$TEST_DIR/expected.txt"
     expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/ovsq.out"
     ;;
+  begin-first)
+    # What begin prints comes before the rows' header; an exit in begin
+    # ends the run before any probe is attached.
+    start_sim sim "$SIM"
+    start_ovsq -p "$SIM_PID" -e '
+      begin { printf("tracing idle deletions\n") }
+      on flow_result where reason == FDR_FLOW_IDLE print ufid'
+    sim sim "mix 24"
+    stop_ovsq
+    { echo "tracing idle deletions"; echo ufid
+      grep '^flow_result .*reason=FDR_FLOW_IDLE$' "$TEST_DIR/sim.out" | cut -d' ' -f2; } > "$TEST_DIR/expected.txt"
+    expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/ovsq.out"
+    timeout 10 "$OVSQ" -p "$SIM_PID" -e 'begin { printf("bye\n"); exit } on flow_result print ufid' \
+      > "$TEST_DIR/exit.out" 2> "$TEST_DIR/exit.err" || fail "begin-exit run failed"
+    [ "$(cat "$TEST_DIR/exit.out")" = bye ] || fail "begin-exit printed $(cat "$TEST_DIR/exit.out")"
+    [ -s "$TEST_DIR/exit.err" ] && fail "begin-exit said: $(cat "$TEST_DIR/exit.err")"
+    ;;
   stripped-ovsq)
     # begin and end attach to ovsq's own trigger functions, which must
     # survive `strip` (Debian packages strip binaries).
