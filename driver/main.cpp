@@ -4,6 +4,7 @@
 // them together.
 #include <unistd.h>
 
+#include <csignal>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -199,6 +200,9 @@ int run(const Options& options) {
 
 int main(int argc, char** argv) {
   using namespace ovsq::driver;
+  // `ovsq ... | head`: when the reader goes away, writes fail and the run
+  // ends cleanly (runtime::run sees the stream fail) instead of dying.
+  std::signal(SIGPIPE, SIG_IGN);
   int exit_code = 0;
   std::optional<Options> options = parse_options(argc, argv, exit_code);
   if (!options) return exit_code;

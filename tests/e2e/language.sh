@@ -333,6 +333,24 @@ assert "999999" in records[0]["message"], records
     } > "$TEST_DIR/expected.txt"
     expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/ovsq.out"
     ;;
+  pipe-closed)
+    # `ovsq | head -3`: once head has gone, ovsq stops by itself on the
+    # next event (no SIGPIPE death) and leaves nothing attached.
+    start_sim sim "$SIM_SEMA"
+    mkfifo "$TEST_DIR/pipe"
+    head -3 < "$TEST_DIR/pipe" > "$TEST_DIR/head.out" &
+    "$OVSQ" -p "$SIM_PID" -e 'on flow_result print ufid' > "$TEST_DIR/pipe" 2> "$TEST_DIR/ovsq.err" &
+    OVSQ_PID=$!
+    wait_for "$TEST_DIR/ovsq.err" '^Attached' || fail "ovsq did not attach"
+    sim sim "fire flow_result count=5"
+    sleep 0.3
+    sim sim "fire flow_result count=5"
+    wait_ovsq_exit 5
+    [ "$OVSQ_STATUS" = 0 ] || fail "exit status $OVSQ_STATUS"
+    [ "$(wc -l < "$TEST_DIR/head.out")" = 3 ] || fail "head did not get 3 lines"
+    sim sim "semaphores"
+    grep -qx 'flow_result 0' "$TEST_DIR/sim.out" || fail "the semaphore is still raised"
+    ;;
   output-file)
     start_sim sim "$SIM"
     start_ovsq -p "$SIM_PID" -o "$TEST_DIR/rows.txt" -e 'on flow_result where reason == FDR_FLOW_IDLE print ufid'
