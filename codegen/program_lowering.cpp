@@ -365,6 +365,13 @@ void ProgramLowering::store_string(const Expr& expr, llvm::Value* slot,
                            byte_offset(slot, i));
     return;
   }
+  if (const auto* call = expr.as<frontend::Call>()) {  // str(p, n)
+    llvm::Value* pointer = value(*call->args[0]);
+    if (pointer->getType()->isIntegerTy()) pointer = builder_.CreateIntToPtr(pointer, ptr());
+    helper(BPF_FUNC_probe_read_user_str, i64(),
+           {slot, builder_.getInt32(std::min(size, expr.type.size)), pointer});
+    return;
+  }
   if (expr.binding.kind == Binding::Kind::Builtin) {  // comm
     helper(BPF_FUNC_get_current_comm, i64(),
            {slot, builder_.getInt32(std::min<uint32_t>(size, 16))});

@@ -46,6 +46,17 @@ inline std::vector<std::string> aggregation_functions() {
   return {"count", "sum", "avg", "min", "max", "hist", "lhist"};
 }
 
+// Every function a query may call: the aggregations and str().
+inline std::vector<std::string> function_names() {
+  std::vector<std::string> names = aggregation_functions();
+  names.push_back("str");
+  return names;
+}
+
+// str(p): bytes read by default, and at most, NUL included.
+inline constexpr uint64_t kDefaultStrLength = 64;
+inline constexpr uint64_t kMaxStrLength = 256;
+
 // How many arguments each takes.
 inline size_t aggregation_arity(AggregationKind kind) {
   if (kind == AggregationKind::Count) return 0;

@@ -228,16 +228,51 @@ bool Sema::check_expr(Expr& expr, const Clause& clause) {
   if (expr.as<Unary>()) return check_unary(expr, clause);
   if (expr.as<MapRead>()) return check_map_read(expr, clause);
   if (const auto* call = expr.as<Call>()) {
+    if (call->name == "str") return check_str(expr, clause);
     if (is_aggregation_function(call->name))
       diagnostics_.error(DiagnosticKind::AggregationInExpression, expr.loc,
                          {call->name});
     else
       diagnostics_.error_with_suggestion(DiagnosticKind::UnknownFunction,
                                          call->name_loc, {call->name},
-                                         call->name, aggregation_functions());
+                                         call->name, function_names());
     return false;
   }
   return check_binary(expr, clause);
+}
+
+// str(p [, n]): the NUL-terminated text at p, at most n bytes with the NUL
+// (64 by default), read from the traced process.
+bool Sema::check_str(Expr& expr, const Clause& clause) {
+  Call& call = *expr.as<Call>();
+  if (call.args.empty() || call.args.size() > 2) {
+    diagnostics_.error(DiagnosticKind::WrongArgumentCount, expr.loc,
+                       {"str", "1 or 2 arguments (pointer, length)",
+                        std::to_string(call.args.size())});
+    return false;
+  }
+  Expr& pointer = *call.args[0];
+  if (!check_expr(pointer, clause)) return false;
+  if (pointer.type.kind != ValueType::Kind::Pointer &&
+      pointer.type.kind != ValueType::Kind::Integer) {
+    diagnostics_.error(DiagnosticKind::StrNotPointer, pointer.loc,
+                       {text(pointer), describe(pointer.type)});
+    return false;
+  }
+  uint64_t length = kDefaultStrLength;
+  if (call.args.size() == 2) {
+    const auto* literal = call.args[1]->as<IntLiteral>();
+    if (!literal || literal->is_duration || literal->value < 2 ||
+        literal->value > kMaxStrLength) {
+      diagnostics_.error(DiagnosticKind::StrBadLength, call.args[1]->loc,
+                         {std::to_string(kMaxStrLength)});
+      return false;
+    }
+    length = literal->value;
+  }
+  expr.type.kind = ValueType::Kind::String;
+  expr.type.size = uint32_t(length);
+  return true;
 }
 
 bool Sema::check_identifier(Expr& expr, const Clause& clause) {

@@ -34,6 +34,7 @@ class Sema {
   bool check_unary(Expr& expr, const Clause& clause);
   bool check_binary(Expr& expr, const Clause& clause);
   bool check_map_read(Expr& expr, const Clause& clause);
+  bool check_str(Expr& expr, const Clause& clause);
   bool require_value(const Expr& expr);
   std::string text(const Expr& expr) const;
 

@@ -185,6 +185,19 @@ assert all(b["count"] == 0 or b["low"] >= 8192 for b in buckets), buckets
     sed -E 's/ +/ /g' "$TEST_DIR/ovsq.out" > "$TEST_DIR/a.txt"
     expect_same "$TEST_DIR/e.txt" "$TEST_DIR/a.txt"
     ;;
+  str)
+    # str() reads a char * of the traced process: filter, print and key.
+    start_sim sim "$SIM" --dpif br0
+    start_ovsq -p "$SIM_PID" -e '
+      on upcall where str(dpif_name) == "system@br0" { print str(dpif_name, 8) as dpif, type; count by str(dpif_name, 16) }
+      on upcall where str(dpif_name) == "system@br1" count by type'
+    sim sim "fire upcall count=2"
+    stop_ovsq
+    printf '%s\n' "dpif      type" "system@   DPIF_UC_MISS" "system@   DPIF_UC_MISS" \
+      "count by str(dpif_name, 16)" "str(dpif_name, 16)  count" "system@br0              2" "" \
+      "count by type" "(no entries)" "" > "$TEST_DIR/expected.txt"
+    expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/ovsq.out"
+    ;;
   limit)
     start_sim sim "$SIM"
     start_ovsq -p "$SIM_PID" -e 'on flow_result print ufid limit 3'

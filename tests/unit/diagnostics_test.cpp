@@ -217,6 +217,8 @@ TEST(Diagnostics, EveryKindsText) {
       {K(StringOrdering),
        "strings can only be compared with == and !=, not 'A'"},
       {K(StringComparison), "a string can only be compared with a string literal"},
+      {K(StrNotPointer), "str() reads text at a pointer, but 'A' is B"},
+      {K(StrBadLength), "the length of str() must be an integer literal from 2 to A"},
       {K(UnknownFunction), "unknown function 'A'"},
       {K(AggregationInExpression),
        "aggregation 'A' can only be a statement ('A(...) by key') or a map's "
