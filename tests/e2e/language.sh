@@ -185,6 +185,21 @@ assert all(b["count"] == 0 or b["low"] >= 8192 for b in buckets), buckets
     sed -E 's/ +/ /g' "$TEST_DIR/ovsq.out" > "$TEST_DIR/a.txt"
     expect_same "$TEST_DIR/e.txt" "$TEST_DIR/a.txt"
     ;;
+  clocks)
+    # walltime is the wall clock (within a few seconds of date's); now is
+    # the monotonic clock, which only grows.
+    start_sim sim "$SIM"
+    start_ovsq -p "$SIM_PID" -e 'on flow_result print walltime / 1000000000 as secs, now'
+    before=$(date +%s)
+    sim sim "fire flow_result count=2"
+    after=$(date +%s)
+    stop_ovsq
+    read -r secs1 now1 < <(sed -n 2p "$TEST_DIR/ovsq.out")
+    read -r secs2 now2 < <(sed -n 3p "$TEST_DIR/ovsq.out")
+    [ "$secs1" -ge $((before - 2)) ] && [ "$secs1" -le $((after + 2)) ] ||
+      fail "walltime $secs1 s is not between $before and $after"
+    [ "$now2" -gt "$now1" ] || fail "now did not grow: $now1 then $now2"
+    ;;
   str)
     # str() reads a char * of the traced process: filter, print and key.
     start_sim sim "$SIM" --dpif br0
