@@ -34,6 +34,7 @@ namespace {
 constexpr int kBatchIntervalMs = 10;  // pause between two batches
 constexpr int kLivenessPollMs = 200;  // without pidfds: /proc polling rate
 constexpr unsigned kMaxBatch = 4096;  // most rows in one batch
+constexpr int kMaxDrainBatches = 64;  // before an interval's tables
 // Without `every`, lost events and full maps are still reported this often.
 constexpr uint64_t kReportIntervalNs = 1000000000;
 
@@ -389,8 +390,10 @@ int run(const BpfProgramSet& programs, const RunOptions& options,
     }
     if (timer_fired(report_timer)) {
       if (programs.every_ns) {
-        while (!consume_batch(rb.get(), consumer)) {  // events first
-        }
+        // The interval's events first; bounded, since a producer faster
+        // than we print would keep the ring from ever being empty.
+        for (int batch = 0; batch < kMaxDrainBatches; ++batch)
+          if (consume_batch(rb.get(), consumer)) break;
         print_aggregations(object.get(), programs, output, moment(++interval),
                            true, false);
       }
