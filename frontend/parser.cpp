@@ -7,6 +7,7 @@
 #include <string_view>
 #include <utility>
 
+#include "frontend/builtins.h"
 #include "frontend/grammar.h"
 #include "frontend/parser_errors.h"
 
@@ -102,12 +103,6 @@ struct ParseState {
     return n;
   }
 };
-
-bool is_aggregation(std::string_view name) {
-  for (const char* f : {"count", "sum", "avg", "min", "max", "hist", "lhist"})
-    if (name == f) return true;
-  return false;
-}
 
 // ---- actions -----------------------------------------------------------
 
@@ -339,7 +334,7 @@ template <> struct action<g::assign_stmt> {
     s.tail = Tail::Expression;
     if (const auto* id = value->as<Identifier>(); id && id->name == "count")
       value->node = Call{"count", value->loc, {}, false};
-    if (const auto* call = value->as<Call>(); call && is_aggregation(call->name)) {
+    if (const auto* call = value->as<Call>(); call && is_aggregation_function(call->name)) {
       AggregateStmt agg;
       agg.loc = loc;
       agg.map_name = std::move(map.name);
