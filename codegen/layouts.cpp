@@ -68,11 +68,6 @@ runtime::EventLayout event_layout(const std::string& label,
 namespace {
 uint32_t round8(uint32_t n) { return (n + 7) / 8 * 8; }
 
-bool has_bucket(const frontend::MapInfo& map) {
-  return map.is_aggregation &&
-         (map.aggregation == frontend::AggregationKind::Hist ||
-          map.aggregation == frontend::AggregationKind::Lhist);
-}
 }  // namespace
 
 MapKeyLayout map_key_layout(const frontend::MapInfo& map) {
@@ -88,21 +83,12 @@ MapKeyLayout map_key_layout(const frontend::MapInfo& map) {
     offset += round8(column.size);
     layout.components.push_back(std::move(column));
   }
-  if (has_bucket(map)) {
+  if (map.is_aggregation && is_histogram(map.aggregation)) {
     layout.bucket_offset = offset;
     offset += 8;
   }
   layout.size = std::max<uint32_t>(offset, 8);
   return layout;
-}
-
-uint32_t aggregation_value_size(frontend::AggregationKind kind) {
-  switch (kind) {
-    case frontend::AggregationKind::Avg:
-    case frontend::AggregationKind::Min:
-    case frontend::AggregationKind::Max: return 16;
-    default: return 8;
-  }
 }
 
 runtime::AggregationMap aggregation_map(const frontend::MapInfo& map,

@@ -33,9 +33,6 @@ struct MapKeyLayout {
 };
 MapKeyLayout map_key_layout(const frontend::MapInfo& map);
 
-// Per-CPU value bytes of an aggregation (bpf_program.h has the layouts).
-uint32_t aggregation_value_size(frontend::AggregationKind kind);
-
 // The runtime's description of an aggregation map.
 runtime::AggregationMap aggregation_map(const frontend::MapInfo& map,
                                         const std::string& bpf_name,

@@ -15,22 +15,6 @@ namespace {
 // one (an absurd lhist), only the non-empty buckets are listed.
 constexpr uint64_t kMaxBucketSpan = 1u << 20;
 
-bool is_hist(AggregationKind kind) {
-  return kind == AggregationKind::Hist || kind == AggregationKind::Lhist;
-}
-
-// Bytes of one CPU's value a kind reads.
-uint32_t value_bytes(AggregationKind kind) {
-  switch (kind) {
-    case AggregationKind::Avg:
-    case AggregationKind::Min:
-    case AggregationKind::Max:
-      return 16;
-    default:
-      return 8;
-  }
-}
-
 template <typename T>
 int three_way(T a, T b) {
   return a < b ? -1 : b < a ? 1 : 0;
@@ -131,9 +115,9 @@ AggregationTable decode_aggregation(const AggregationMap& map,
                                     int ncpus) {
   AggregationTable table;
   table.map = &map;
-  const bool hist = is_hist(map.kind);
+  const bool hist = is_histogram(map.kind);
   if (hist && map.key_size < 8) return table;
-  if (map.value_size < value_bytes(map.kind)) return table;
+  if (map.value_size < aggregation_value_size(map.kind)) return table;
   const size_t user_size = hist ? map.key_size - 8 : map.key_size;
   size_t key_needed = map.key_size;
   for (const Column& c : map.keys)

@@ -14,13 +14,10 @@ size_t percpu_stride(const AggregationMap& desc) {
   return (desc.value_size + 7) / 8 * 8;
 }
 
-// Repacks `count` CPUs' padded values to value_size each, as RawEntry wants.
+// One key's values as RawEntry holds them: libbpf's layout, as read.
 void take_values(const uint8_t* padded, const AggregationMap& desc, int ncpus,
                  std::vector<uint8_t>& out) {
-  out.resize(size_t(ncpus) * desc.value_size);
-  for (int cpu = 0; cpu < ncpus; ++cpu)
-    std::memcpy(out.data() + size_t(cpu) * desc.value_size,
-                padded + size_t(cpu) * percpu_stride(desc), desc.value_size);
+  out.assign(padded, padded + size_t(ncpus) * percpu_stride(desc));
 }
 
 std::vector<std::vector<uint8_t>> all_keys(int fd, uint32_t key_size) {

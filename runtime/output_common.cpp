@@ -55,10 +55,6 @@ std::string local_time(std::chrono::system_clock::time_point tp) {
 
 // ---- aggregations -----------------------------------------------------------
 
-bool is_hist(AggregationKind kind) {
-  return kind == AggregationKind::Hist || kind == AggregationKind::Lhist;
-}
-
 std::string value_header(const AggregationMap& map) {
   return map.value_header.empty() ? std::string(aggregation_name(map.kind))
                                   : map.value_header;

@@ -64,8 +64,6 @@ std::string local_time(std::chrono::system_clock::time_point tp);
 
 // ---- aggregations -----------------------------------------------------------
 
-// Hist or Lhist: rows of buckets rather than one value.
-bool is_hist(AggregationKind kind);
 // The value column's header: the map's, or the function's name.
 std::string value_header(const AggregationMap& map);
 // A row's value: Count is unsigned; the rest are s64.

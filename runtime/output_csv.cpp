@@ -93,7 +93,7 @@ class CsvOutput final : public StreamOutput {
     for (const AggregationTable& t : tables) {
       if (!t.map) continue;
       const AggregationMap& map = *t.map;
-      bool hist = is_hist(map.kind);
+      bool hist = is_histogram(map.kind);
       s.push_back('\n');
       std::vector<std::string> header = {"name", "interval", "time"};
       for (const Column& c : map.keys) header.push_back(c.header);

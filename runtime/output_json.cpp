@@ -151,7 +151,7 @@ class JsonOutput final : public Output {
     for (const AggregationTable& t : tables) {
       if (!t.map) continue;
       const AggregationMap& map = *t.map;
-      bool hist = is_hist(map.kind);
+      bool hist = is_histogram(map.kind);
       line_.clear();
       line_ += hist ? "{\"type\":\"histogram\"" : "{\"type\":\"aggregation\"";
       line_ += ",\"name\":";

@@ -170,7 +170,7 @@ void append_text_table(std::string& out, const AggregationTable& t) {
   out.push_back('\n');
   if (t.rows.empty())
     out += "(no entries)\n";
-  else if (is_hist(t.map->kind))
+  else if (is_histogram(t.map->kind))
     append_histogram(out, t);
   else
     append_value_table(out, t);

@@ -20,4 +20,18 @@ constexpr const char* aggregation_name(AggregationKind kind) {
   return "count";
 }
 
+// Hist and Lhist: a bucket index at the end of the key, a count as value.
+constexpr bool is_histogram(AggregationKind kind) {
+  return kind == AggregationKind::Hist || kind == AggregationKind::Lhist;
+}
+
+// Bytes of one CPU's value in the BPF map (runtime/bpf_program.h has the
+// layouts): {sum, count} for avg and {value, count} for min/max.
+constexpr unsigned aggregation_value_size(AggregationKind kind) {
+  return kind == AggregationKind::Avg || kind == AggregationKind::Min ||
+                 kind == AggregationKind::Max
+             ? 16
+             : 8;
+}
+
 }  // namespace ovsq
