@@ -11,8 +11,6 @@ constexpr std::string_view kSeparator = "  ";
 constexpr size_t kUfidWidth = 41;     // "ufid:" + 8-4-4-4-12
 constexpr size_t kPointerWidth = 18;  // "0x" + 16 hex digits
 constexpr size_t kBoolWidth = 5;      // "false"
-// Layout ids index a vector; codegen numbers them from 0.
-constexpr uint32_t kMaxLayoutId = 1u << 20;
 
 size_t integer_width(uint32_t size, bool is_signed) {
   switch (size) {
@@ -42,27 +40,17 @@ size_t column_width(const Column& column) {
   return std::max(width, column.header.size());
 }
 
-EventPrinter::EventPrinter(const std::vector<EventLayout>& layouts) {
-  size_t row_layouts = 0;
-  for (const EventLayout& layout : layouts)
-    if (!layout.is_printf && layout.id < kMaxLayoutId) ++row_layouts;
-  for (const EventLayout& layout : layouts) {
-    if (layout.id >= kMaxLayoutId) continue;
-    if (layout.id >= layouts_.size()) layouts_.resize(layout.id + 1);
-    PreparedLayout& p = layouts_[layout.id];
-    p.present = true;
-    p.is_printf = layout.is_printf;
-    p.min_size = required_size(layout);
-    if (layout.is_printf) {
-      p.printf = PrintfFormat(layout);
-      continue;
-    }
-    if (row_layouts > 1) {
-      p.label = layout_label(layout);
+EventPrinter::EventPrinter(const std::vector<EventLayout>& layouts)
+    : index_(layouts), text_(index_.all().size()) {
+  for (size_t id = 0; id < index_.all().size(); ++id) {
+    const Prepared& p = index_.all()[id];
+    if (!p.present || p.layout.is_printf) continue;
+    if (index_.row_layouts() > 1) {
+      text_[id].label = p.label;
       label_width_ = std::max(label_width_, p.label.size());
     }
-    for (const Column& column : layout.columns)
-      p.columns.push_back(
+    for (const Column& column : p.layout.columns)
+      text_[id].columns.push_back(
           {column, column_width(column), is_right_aligned(column.kind)});
   }
 }
@@ -76,8 +64,10 @@ void EventPrinter::append_cell(std::string_view text, size_t width,
 }
 
 void EventPrinter::print_header(std::ostream& out) {
-  for (const PreparedLayout& layout : layouts_) {
-    if (!layout.present || layout.is_printf) continue;
+  for (size_t id = 0; id < text_.size(); ++id) {
+    const Prepared& p = index_.all()[id];
+    if (!p.present || p.layout.is_printf) continue;
+    const TextLayout& layout = text_[id];
     line_.clear();
     if (label_width_ > 0)
       append_cell(layout.label, label_width_, false, layout.columns.empty());
@@ -94,20 +84,16 @@ void EventPrinter::print_header(std::ostream& out) {
 
 bool EventPrinter::print_event(std::span<const uint8_t> event,
                                std::ostream& out) {
-  if (event.size() < 8) return false;
-  uint32_t id;
-  std::memcpy(&id, event.data(), sizeof id);
-  if (id == kExitEventId) return true;
-  if (id >= layouts_.size() || !layouts_[id].present) return false;
-  const PreparedLayout& layout = layouts_[id];
-  if (event.size() < layout.min_size) return false;
-
+  const Prepared* p = nullptr;
+  LayoutIndex::Found found = index_.find(event, p);
+  if (found != LayoutIndex::Found::Layout) return found == LayoutIndex::Found::Exit;
   line_.clear();
-  if (layout.is_printf) {
-    layout.printf.append(line_, event.data());
+  if (p->layout.is_printf) {
+    p->printf.append(line_, event.data());
     out.write(line_.data(), static_cast<std::streamsize>(line_.size()));
     return true;
   }
+  const TextLayout& layout = text_[p->layout.id];
   if (label_width_ > 0)
     append_cell(layout.label, label_width_, false, layout.columns.empty());
   for (size_t i = 0; i < layout.columns.size(); ++i) {

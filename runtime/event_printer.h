@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "runtime/bpf_program.h"
+#include "runtime/layout_index.h"
 #include "runtime/value_format.h"
 
 namespace ovsq::runtime {
@@ -59,19 +60,17 @@ class EventPrinter {
     size_t width = 0;
     bool right_aligned = false;
   };
-  struct PreparedLayout {
-    bool present = false;
-    bool is_printf = false;
+  // What the text form adds to each layout, by id.
+  struct TextLayout {
     std::string label;  // empty when there is at most one row layout
-    size_t min_size = 0;
     std::vector<PreparedColumn> columns;
-    PrintfFormat printf;
   };
 
   void append_cell(std::string_view text, size_t width, bool right_aligned,
                    bool last);
 
-  std::vector<PreparedLayout> layouts_;  // indexed by EventLayout::id
+  LayoutIndex index_;
+  std::vector<TextLayout> text_;  // indexed by EventLayout::id
   size_t label_width_ = 0;
   std::string line_;   // reused for every row
   std::string value_;  // one formatted value
