@@ -58,15 +58,26 @@ Target resolve_target(const Options& options) {
   return target;  // probes::read_usdt_notes says if it cannot be read
 }
 
-void write_output(const Options& options, const std::string& bytes) {
-  if (options.output.empty() || options.output == "-") {
-    std::cout.write(bytes.data(), std::streamsize(bytes.size()));
-    std::cout.flush();
-    return;
+// Where the query's output goes: -o FILE or stdout.
+class OutputStream {
+ public:
+  OutputStream(const std::string& path, bool append = false) {
+    if (path.empty() || path == "-") return;
+    file_.open(path, std::ios::binary | (append ? std::ios::app : std::ios::trunc));
+    if (!file_) throw_errno("cannot write " + path, errno);
   }
-  std::ofstream out(options.output, std::ios::binary);
-  out.write(bytes.data(), std::streamsize(bytes.size()));
-  if (!out) throw_errno("cannot write " + options.output, errno);
+  std::ostream& get() { return file_.is_open() ? file_ : std::cout; }
+
+ private:
+  std::ofstream file_;
+};
+
+// --emit's output.
+void write_output(const Options& options, const std::string& bytes) {
+  OutputStream stream(options.output);
+  stream.get().write(bytes.data(), std::streamsize(bytes.size()));
+  stream.get().flush();
+  if (!stream.get()) throw_errno("cannot write " + options.output, errno);
 }
 
 int list_probes(const std::string& binary) {
@@ -96,19 +107,6 @@ int list_probes(const std::string& binary) {
   return 0;
 }
 
-// Where the query's output goes: -o FILE or stdout.
-class OutputStream {
- public:
-  OutputStream(const std::string& path, bool append = false) {
-    if (path.empty() || path == "-") return;
-    file_.open(path, append ? std::ios::app : std::ios::trunc);
-    if (!file_) throw_errno("cannot write " + path, errno);
-  }
-  std::ostream& get() { return file_.is_open() ? file_ : std::cout; }
-
- private:
-  std::ofstream file_;
-};
 
 // In JSON mode errors are also records of the output, so that a consumer
 // reading only the JSON learns why it ended.
