@@ -18,8 +18,10 @@
 #include "probes/debug_info.h"
 #include "probes/usdt_notes.h"
 #include "runtime/process.h"
+#include "runtime/loader.h"
 #include "runtime/runner.h"
 #include "support/error.h"
+#include "support/phase_clock.h"
 
 namespace ovsq::driver {
 namespace {
@@ -56,6 +58,24 @@ Target resolve_target(const Options& options) {
     target.binary = runtime::executable_of(pid);
   }
   return target;  // probes::read_usdt_notes says if it cannot be read
+}
+
+// The USDT locations of the probes the query names, read before sema so
+// that their uprobes can be opened while sema and LLVM run.  Names sema
+// will reject are skipped here.
+std::vector<runtime::UprobeLocation> probe_locations(const frontend::Program& program,
+                                                     const probes::UsdtNotes& notes) {
+  std::vector<runtime::UprobeLocation> locations;
+  for (const frontend::Clause& clause : program.clauses)
+    for (const frontend::ProbeRef& ref : clause.probes) {
+      const probes::CatalogProbe* known = probes::find_catalog_probe(ref.name);
+      const probes::UsdtProbe* probe =
+          known ? notes.find(known->provider, known->name) : nullptr;
+      if (probe == nullptr) continue;
+      for (const probes::UsdtLocation& location : probe->locations)
+        locations.push_back({location.file_offset, location.semaphore_file_offset});
+    }
+  return locations;
 }
 
 // Where the query's output goes: -o FILE or stdout.
@@ -134,10 +154,11 @@ int report_diagnostics(const Options& options,
   return kExitQueryError;
 }
 
-int run(const Options& options) {
+int run(const Options& options, PhaseClock& clock) {
   frontend::Source source = load_query(options);
   frontend::Diagnostics diagnostics(source);
   frontend::Program program = frontend::parse(source, diagnostics);
+  clock.mark("parse");
   if (diagnostics.has_errors()) return report_diagnostics(options, diagnostics);
   if (options.emit == Emit::Ast && options.binary.empty() && !options.pid) {
     write_output(options, frontend::dump(program));  // untyped: no binary
@@ -150,14 +171,21 @@ int run(const Options& options) {
     throw UserError(target.binary +
                     " has no USDT probes (Open vSwitch needs to be built with "
                     "--enable-usdt-probes)");
+  // Registering uprobes waits on the kernel (UprobeEvents says why); let it
+  // wait while debug info is read and LLVM works.
+  std::optional<runtime::UprobeEvents> uprobes;
+  if (options.emit_is_none())
+    uprobes.emplace(target.binary, probe_locations(program, notes), target.pids);
   probes::DebugInfoOptions debug_options;
   debug_options.debug_file = options.debug_file;
   if (!options.debug_dirs.empty()) debug_options.debug_dirs = options.debug_dirs;
   std::unique_ptr<probes::DebugInfo> debug_info =
       probes::DebugInfo::open(target.binary, debug_options);
+  clock.mark("probes and debug info");
 
   frontend::Sema sema(notes, *debug_info, diagnostics);
   if (!sema.check(program)) return report_diagnostics(options, diagnostics);
+  clock.mark("sema");
   if (options.emit == Emit::Ast) {
     write_output(options, frontend::dump(program));
     return 0;
@@ -170,6 +198,7 @@ int run(const Options& options) {
         options.ring_pages * static_cast<uint32_t>(::sysconf(_SC_PAGESIZE));
   if (options.map_entries) codegen_options.map_entries = options.map_entries;
   codegen::LoweredProgram lowered = codegen::lower(program, codegen_options);
+  clock.mark("lower");
   auto emit = [&](codegen::OutputKind kind) {
     std::vector<uint8_t> bytes = lowered.module->emit(kind);
     return std::string(bytes.begin(), bytes.end());
@@ -183,14 +212,24 @@ int run(const Options& options) {
 
   runtime::BpfProgramSet programs = std::move(lowered.programs);
   programs.object = lowered.module->emit(codegen::OutputKind::Object);
+  clock.mark("llvm");
   programs.binary = target.binary;
   runtime::RunOptions run_options;
   run_options.pids = target.pids;
   run_options.quiet = options.quiet;
+  if (options.timings) run_options.clock = &clock;
+  run_options.uprobes = &*uprobes;
   OutputStream stream(options.output);
   std::unique_ptr<runtime::Output> output = runtime::Output::create(
       options.format, programs.layouts, stream.get(), std::cerr);
   return runtime::run(programs, run_options, *output, std::cerr);
+}
+
+// As early as a static initializer can be: with LLVM linked statically,
+// its static constructors run after this one and count as start-up.
+uint64_t process_start_ns;
+__attribute__((constructor(101))) void note_process_start() {
+  process_start_ns = PhaseClock::now_ns();
 }
 
 }  // namespace
@@ -204,9 +243,11 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   std::optional<Options> options = parse_options(argc, argv, exit_code);
   if (!options) return exit_code;
+  ovsq::PhaseClock clock(process_start_ns);
+  clock.mark("start-up");
   try {
     if (options->list) return list_probes(resolve_target(*options).binary);
-    return run(*options);
+    return run(*options, clock);
   } catch (const ovsq::UserError& e) {
     std::cerr << "ovsq: " << e.what() << "\n";
     report_error_as_json(*options, e.what());

@@ -57,7 +57,9 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
        "size of the events ring buffer in pages, a power of two (default 1024)")
       ("map-entries", po::value(&map_entries),
        "entries of every map and aggregation (default 10240)")
-      ("quiet,q", po::bool_switch(&options.quiet), "no status lines on stderr");
+      ("quiet,q", po::bool_switch(&options.quiet), "no status lines on stderr")
+      ("timings", po::bool_switch(&options.timings),
+       "print how long each start-up phase took (stderr), up to the first event");
   po::options_description hidden;
   hidden.add_options()("file", po::value(&options.query_file));
   po::options_description all;

@@ -23,6 +23,7 @@ struct Options {
   Emit emit = Emit::None;   // --emit
   std::string output;       // -o
   bool quiet = false;       // -q
+  bool timings = false;     // --timings
   runtime::OutputFormat format = runtime::OutputFormat::Text;  // --format
   uint32_t ring_pages = 0;  // --ring-pages (0: default)
   uint32_t map_entries = 0; // --map-entries (0: default)

@@ -198,7 +198,7 @@ Object open_and_load(const BpfProgramSet& programs, const LibbpfCapture& capture
 // ---- attaching -------------------------------------------------------------
 
 std::vector<Link> attach_probes(bpf_object* object, const BpfProgramSet& programs,
-                             const std::vector<pid_t>& pids) {
+                                const std::vector<pid_t>& pids, UprobeEvents& events) {
   std::vector<pid_t> targets = pids;
   if (targets.empty()) targets.push_back(-1);  // every process
   std::vector<Link> links;
@@ -210,12 +210,15 @@ std::vector<Link> attach_probes(bpf_object* object, const BpfProgramSet& program
       throw UserError("internal error: the BPF object has no program '" +
                       ap.program + "' for " + ap.probe);
     for (pid_t pid : targets) {
-      LIBBPF_OPTS(bpf_uprobe_opts, opts,
-                  .ref_ctr_offset = ap.semaphore_file_offset);
-      bpf_link* link = bpf_program__attach_uprobe_opts(
-          prog, pid, programs.binary.c_str(), ap.file_offset, &opts);
+      int fd = events.take({ap.file_offset, ap.semaphore_file_offset}, pid);
+      bpf_link* link = nullptr;
+      int e = -fd;
+      if (fd >= 0) {
+        link = bpf_program__attach_perf_event(prog, fd);  // owns fd on success
+        e = errno;
+        if (link == nullptr) ::close(fd);
+      }
       if (link == nullptr) {
-        int e = errno;
         // CAP_BPF and CAP_PERFMON load the programs, but the kernel's
         // uprobe PMU wants CAP_SYS_ADMIN.
         if (e == EPERM || e == EACCES)
@@ -233,6 +236,13 @@ std::vector<Link> attach_probes(bpf_object* object, const BpfProgramSet& program
   return links;
 }
 
+std::vector<UprobeLocation> probe_locations(const BpfProgramSet& programs) {
+  std::vector<UprobeLocation> locations;
+  for (const AttachPoint& ap : programs.attach_points)
+    if (ap.trigger == AttachPoint::Trigger::Probe)
+      locations.push_back({ap.file_offset, ap.semaphore_file_offset});
+  return locations;
+}
 
 std::vector<Link> attach_triggers(bpf_object* object, const BpfProgramSet& programs,
                                   AttachPoint::Trigger trigger) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "runtime/bpf_program.h"
+#include "runtime/uprobe_events.h"
 
 namespace ovsq::runtime {
 
@@ -45,10 +46,14 @@ using Link = std::unique_ptr<bpf_link, LinkDestroyer>;
 Object open_and_load(const BpfProgramSet& programs, const LibbpfCapture& capture);
 
 // Attaches every Probe attach point, to each of `pids` (empty: every
-// process running the binary).  Throws UserError; what was attached is
-// detached again when the exception unwinds.
+// process running the binary), through the events opened for them.
+// Throws UserError; what was attached is detached again when the
+// exception unwinds.
 std::vector<Link> attach_probes(bpf_object* object, const BpfProgramSet& programs,
-                                const std::vector<pid_t>& pids);
+                                const std::vector<pid_t>& pids, UprobeEvents& events);
+
+// The locations of every Probe attach point, for UprobeEvents.
+std::vector<UprobeLocation> probe_locations(const BpfProgramSet& programs);
 
 // Attaches the Begin or End programs to ovsq's own trigger function (see
 // fire_trigger).

@@ -14,6 +14,7 @@
 #include <cmath>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <span>
 #include <exception>
 #include <memory>
@@ -111,7 +112,16 @@ struct Consumer {
   bool exit_seen = false;   // an `exit` event arrived
   bool done = false;        // exit or limit: ignore everything after
   std::exception_ptr error;
+  PhaseClock* clock = nullptr;  // --timings, until the first event
+  std::ostream* err = nullptr;
 };
+
+void report_timings(Consumer& c, const char* last_phase) {
+  if (c.clock == nullptr) return;
+  c.clock->mark(last_phase);
+  *c.err << "ovsq: timings: " << c.clock->summary() << "\n";
+  c.clock = nullptr;
+}
 
 // Returns < 0 to end the batch after kMaxBatch rows (libbpf has consumed
 // the record by then), so that a fast producer cannot keep us from
@@ -128,8 +138,9 @@ int on_event(void* ctx, void* data, size_t size) {
       c->exit_seen = c->done = true;
     } else if (!c->output.event(event)) {
       ++c->malformed;
-    } else if (c->limit != 0 && ++c->printed >= c->limit) {
-      c->done = true;
+    } else {
+      report_timings(*c, "first event");  // once, and only with --timings
+      if (c->limit != 0 && ++c->printed >= c->limit) c->done = true;
     }
   } catch (...) {
     c->error = std::current_exception();
@@ -303,12 +314,14 @@ int run(const BpfProgramSet& programs, const RunOptions& options,
   LibbpfCapture capture;
 
   Object object = open_and_load(programs, capture);
+  if (options.clock) options.clock->mark("load");
   std::vector<Link> begin_links =
       attach_triggers(object.get(), programs, AttachPoint::Trigger::Begin);
   std::vector<Link> end_links =
       attach_triggers(object.get(), programs, AttachPoint::Trigger::End);
 
-  Consumer consumer{output, programs.limit_rows, 0, 0, 0, false, false, nullptr};
+  Consumer consumer{output, programs.limit_rows, 0, 0, 0, false, false, nullptr,
+                    options.clock, &err};
   bpf_map* events = bpf_object__find_map_by_name(object.get(), kEventsMap);
   BatchPacer pacer(programs, bpf_map__max_entries(events));
   RingBuffer rb(
@@ -327,8 +340,14 @@ int run(const BpfProgramSet& programs, const RunOptions& options,
     }
   }
   std::vector<Link> links;
-  if (!consumer.done)
-    links = attach_probes(object.get(), programs, options.pids);
+  if (!consumer.done) {
+    std::optional<UprobeEvents> own_uprobes;
+    UprobeEvents* uprobes = options.uprobes;
+    if (uprobes == nullptr)
+      uprobes = &own_uprobes.emplace(programs.binary, probe_locations(programs), options.pids);
+    links = attach_probes(object.get(), programs, options.pids, *uprobes);
+  }
+  if (options.clock) options.clock->mark("attach");
 
   // Slots: 0 the ring buffer, 1 signals, 2 the report timer, 3 the `for`
   // deadline, then one per pidfd.
@@ -438,6 +457,7 @@ int run(const BpfProgramSet& programs, const RunOptions& options,
     print_aggregations(object.get(), programs, output, moment(0), false, false);
   counters.report_lost(moment(0), true);
   counters.report_full_maps();
+  report_timings(consumer, "run without events");
   if (consumer.malformed > 0)
     err << "Ignored " << consumer.malformed
         << (consumer.malformed == 1 ? " malformed event.\n" : " malformed events.\n");

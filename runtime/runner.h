@@ -9,6 +9,8 @@
 
 #include "runtime/bpf_program.h"
 #include "runtime/output.h"
+#include "runtime/uprobe_events.h"
+#include "support/phase_clock.h"
 
 namespace ovsq::runtime {
 
@@ -17,6 +19,12 @@ struct RunOptions {
   // uprobe with pid -1), now and later.
   std::vector<pid_t> pids;
   bool quiet = false;  // no "Attached ..." line on stderr
+  // --timings: marks load, attach and the first event, then prints the
+  // summary to `err` once the first event is out (or at the end).
+  PhaseClock* clock = nullptr;
+  // The uprobe events, opened early (see UprobeEvents); null: run opens
+  // them itself when it attaches.
+  UprobeEvents* uprobes = nullptr;
 };
 
 // Runs until Ctrl-C/SIGINT, SIGTERM, every traced process has exited,

@@ -131,6 +131,24 @@ on sweep_done print n_flows, max_idle_ms'
     } > "$TEST_DIR/expected.txt"
     expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/ovsq.out"
     ;;
+  timings)
+    # --timings: one line on stderr, every start-up phase in order, ending
+    # with the first event; without events, with the run.
+    phases='start-up, parse, probes and debug info, sema, lower, llvm, load, attach'
+    start_sim sim "$SIM"
+    start_ovsq --timings -p "$SIM_PID" -e "$HEADLINE"
+    sim sim "mix 24"
+    wait_lines "$TEST_DIR/ovsq.out" 3
+    stop_ovsq
+    timings=$(grep '^ovsq: timings: ' "$TEST_DIR/ovsq.err") || fail "no timings line"
+    [ "$(echo "$timings" | wc -l)" = 1 ] || fail "more than one timings line"
+    names=$(echo "$timings" | sed -E 's/^ovsq: timings: //; s/ [0-9]+\.[0-9]{2} ms//g')
+    [ "$names" = "$phases, first event, total" ] || fail "timings phases: $names"
+    "$OVSQ" --timings -p "$SIM_PID" -e "$HEADLINE for 100ms" > /dev/null 2> "$TEST_DIR/quiet.err" \
+      || fail "ovsq --timings for 100ms failed"
+    names=$(sed -nE '/^ovsq: timings: /{s/^ovsq: timings: //; s/ [0-9]+\.[0-9]{2} ms//g; p}' "$TEST_DIR/quiet.err")
+    [ "$names" = "$phases, run without events, total" ] || fail "timings without events: $names"
+    ;;
   *) fail "unknown case $1" ;;
 esac
 echo "ok: $1"
