@@ -86,6 +86,8 @@ std::vector<StatementPlan> plan_clause(const frontend::Clause& clause,
   return plans;
 }
 
+constexpr uint32_t kMinRingBufferBytes = 4096;  // one page, the kernel's minimum
+
 bool uses_exit(const frontend::Program& program) {
   for (const frontend::Clause& clause : program.clauses)
     for (const frontend::Stmt& stmt : clause.actions)
@@ -117,12 +119,18 @@ LoweredProgram lower(const frontend::Program& program,
     if (!layout.is_printf && ++seen[layout.label] > 1)
       layout.label += "#" + std::to_string(seen[layout.label]);
 
+  // A query that neither prints nor exits (counts, say) sends no events:
+  // the smallest ring buffer will do.  The ring is mapped into ovsq, so
+  // the default 4 MiB would cost 8 MB of RSS (mapped twice) for nothing.
+  if (out.layouts.empty() && !uses_exit(program))
+    out.ringbuf_bytes = kMinRingBufferBytes;
+
   ModuleGlobals globals;
   globals.program = &program;
   globals.walltime_offset_ns = walltime_offset_ns();
   globals.events = module.define_map(
       runtime::kEventsMap,
-      {{"type", BPF_MAP_TYPE_RINGBUF}, {"max_entries", options.ringbuf_bytes}});
+      {{"type", BPF_MAP_TYPE_RINGBUF}, {"max_entries", out.ringbuf_bytes}});
   globals.lost = module.define_map(
       runtime::kLostMap, {{"type", BPF_MAP_TYPE_PERCPU_ARRAY},
                           {"key_size", 4}, {"value_size", 8}, {"max_entries", 1}});
