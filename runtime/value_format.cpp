@@ -8,6 +8,12 @@
 namespace ovsq::runtime {
 namespace {
 
+// The low `digits` hex digits of `v`, zero-padded, lower case.
+char* put_hex(char* out, uint32_t v, int digits) {
+  for (int i = digits - 1; i >= 0; --i, v >>= 4) out[i] = "0123456789abcdef"[v & 0xf];
+  return out + digits;
+}
+
 constexpr int kMaxWidth = 1000;  // printf width and precision cap
 
 void append_hex_byte(std::string& out, uint8_t byte) {
@@ -140,12 +146,21 @@ void append_value(std::string& out, const Column& col, const uint8_t* base) {
     case ColumnKind::Ufid: {
       uint32_t u[4] = {};
       std::memcpy(u, p, std::min<size_t>(sizeof u, col.size));
-      char buf[48];
-      int n = std::snprintf(buf, sizeof buf,
-                            "ufid:%08x-%04x-%04x-%04x-%04x%08x", u[0],
-                            u[1] >> 16, u[1] & 0xffff, u[2] >> 16,
-                            u[2] & 0xffff, u[3]);
-      out.append(buf, static_cast<size_t>(n));
+      // ufid:%08x-%04x-%04x-%04x-%04x%08x of u[0], u[1] >> 16,
+      // u[1] & 0xffff, u[2] >> 16, u[2] & 0xffff, u[3], written by hand:
+      // snprintf was half of the time it takes to print a ufid event.
+      char buf[41] = {'u', 'f', 'i', 'd', ':'};
+      char* q = put_hex(buf + 5, u[0], 8);
+      *q++ = '-';
+      q = put_hex(q, u[1] >> 16, 4);
+      *q++ = '-';
+      q = put_hex(q, u[1] & 0xffff, 4);
+      *q++ = '-';
+      q = put_hex(q, u[2] >> 16, 4);
+      *q++ = '-';
+      q = put_hex(q, u[2] & 0xffff, 4);
+      q = put_hex(q, u[3], 8);
+      out.append(buf, static_cast<size_t>(q - buf));
       return;
     }
     case ColumnKind::String: {
