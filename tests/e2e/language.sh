@@ -389,14 +389,18 @@ assert "999999" in records[0]["message"], records
     expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/rows.txt"
     ;;
   lost-events)
-    # A one-page ring buffer and the sim at full speed: every event is
-    # either printed or counted lost, per CPU, in JSON and in text.
-    start_ovsq --binary "$SIM" --ring-pages 1 --format json -o "$TEST_DIR/lost.json" \
-      -e 'on flow_result print ufid'
+    # A one-page ring buffer, the sim at full speed and a reader that
+    # waits a second before reading: ovsq blocks writing, the ring fills,
+    # and every event is either printed or counted lost, per CPU, in JSON
+    # and in text.
+    "$OVSQ" --binary "$SIM" --ring-pages 1 --format json -e 'on flow_result print ufid' \
+      > >(sleep 1; cat > "$TEST_DIR/lost.json") 2> "$TEST_DIR/ovsq.err" &
+    OVSQ_PID=$!
+    wait_for "$TEST_DIR/ovsq.err" '^Attached' || fail "ovsq did not attach"
     "$SIM" --rate 0 --count 200000 > "$TEST_DIR/rate.out"
     grep -qx 'fired 200000' "$TEST_DIR/rate.out" || fail "the sim did not fire 200000"
-    sleep 0.2
     stop_ovsq
+    wait_for "$TEST_DIR/lost.json" '"final":true' || fail "no final lost record"
     json_check "$TEST_DIR/lost.json" '
 events = sum(1 for r in records if r["type"] == "event")
 final = [r for r in records if r["type"] == "lost" and r["final"]]
@@ -408,9 +412,11 @@ assert events + lost == 200000, (events, lost)
 intervals = [r for r in records if r["type"] == "lost" and not r["final"]]
 assert sum(r["count"] for r in intervals) <= lost
 '
-    start_ovsq --binary "$SIM" --ring-pages 1 -o /dev/null -e 'on flow_result print ufid'
+    "$OVSQ" --binary "$SIM" --ring-pages 1 -e 'on flow_result print ufid' \
+      > >(sleep 1; cat > /dev/null) 2> "$TEST_DIR/ovsq.err" &
+    OVSQ_PID=$!
+    wait_for "$TEST_DIR/ovsq.err" '^Attached' || fail "ovsq did not attach"
     "$SIM" --rate 0 --count 100000 > /dev/null
-    sleep 0.2
     stop_ovsq
     grep -Eq '^Lost [0-9]+ events \(ring buffer full\)' "$TEST_DIR/ovsq.err" || fail "no lost-events line"
     ;;
