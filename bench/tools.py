@@ -2,8 +2,8 @@
 
 The workloads live side by side in bench/workloads/<tool>/; each tool's
 version does the same work and prints the same information.  All three
-get the same event buffer, 4 MiB in total: ovsq's default ring buffer
-(1024 pages), a 1024-page BCC ring buffer, and bpftrace's per-CPU perf
+get the same event buffer, 1 MiB in total: ovsq's default ring buffer
+(256 pages), a 256-page BCC ring buffer, and bpftrace's per-CPU perf
 buffers sized so that they add up to the same (BPFTRACE_PERF_RB_PAGES).
 """
 import os
@@ -15,7 +15,7 @@ from measure import BenchError, wait_in_file
 TOOLS = ("ovsq", "bpftrace", "bcc")
 WORKLOADS = ("empty", "filter_count", "filter_print", "print_all")
 HERE = os.path.dirname(os.path.abspath(__file__))
-RING_PAGES = 1024
+RING_PAGES = 256
 
 # python3-bpfcc installs the bcc module for Debian's own python3, which is
 # not necessarily the python3 first in PATH (pyenv, venvs).

@@ -17,8 +17,10 @@ namespace ovsq::codegen {
 
 struct CodegenOptions {
   // Size of the events ring buffer: a power of two, a multiple of the page
-  // size.  1024 pages, as OVS's own usdt-scripts default to.
-  uint32_t ringbuf_bytes = 4u << 20;
+  // size.  256 pages: with the reader's pacing (runtime/runner) even 64
+  // pages kept up with the sim's 2M events/s, and the ring is mapped into
+  // ovsq twice, so OVS's scripts' 1024 pages would cost 8 MB of RSS.
+  uint32_t ringbuf_bytes = 1u << 20;
   // Entries of every map (plain and aggregation).
   uint32_t map_entries = 10240;
   // The query's file name, for "map is full at FILE:LINE:COL" reports.

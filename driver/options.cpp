@@ -54,7 +54,7 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
       ("output,o", po::value(&options.output),
        "write the query's output (or --emit's) to this file instead of stdout")
       ("ring-pages", po::value(&ring_pages),
-       "size of the events ring buffer in pages, a power of two (default 1024)")
+       "size of the events ring buffer in pages, a power of two (default 256: 1 MiB)")
       ("map-entries", po::value(&map_entries),
        "entries of every map and aggregation (default 10240)")
       ("quiet,q", po::bool_switch(&options.quiet), "no status lines on stderr")

@@ -1,5 +1,7 @@
 #include "runtime/runner.h"
 
+#include "runtime/batch_pacer.h"
+
 #include <bpf/libbpf.h>
 #include <poll.h>
 #include <pthread.h>
@@ -32,7 +34,6 @@
 namespace ovsq::runtime {
 namespace {
 
-constexpr int kBatchIntervalMs = 10;  // pause between two batches
 constexpr int kLivenessPollMs = 200;  // without pidfds: /proc polling rate
 constexpr unsigned kMaxBatch = 4096;  // most rows in one batch
 constexpr int kMaxDrainBatches = 64;  // before an interval's tables
@@ -157,38 +158,6 @@ bool consume_batch(ring_buffer* rb, Consumer& consumer) {
   if (consumer.rows > 0) consumer.output.flush();
   return n >= 0;
 }
-
-// Events are read in batches, not one wakeup per event: after a batch that
-// emptied the ring buffer, the loop leaves the ring alone for
-// kBatchIntervalMs -- unless, at the rate events have been arriving, that
-// pause could fill half the ring buffer and lose events.  The rate is the
-// peak one, decaying over about a second, since one batch's rate is noisy.
-class BatchPacer {
- public:
-  BatchPacer(const BpfProgramSet& programs, uint32_t ring_bytes) {
-    uint32_t largest = 8;
-    for (const EventLayout& layout : programs.layouts)
-      largest = std::max(largest, layout.size);
-    // Each record has an 8-byte header and is padded to 8 bytes.
-    capacity_ = ring_bytes / (8.0 + (largest + 7) / 8 * 8);
-  }
-
-  bool pause_after(unsigned rows, bool drained) {
-    auto now = std::chrono::steady_clock::now();
-    double seconds = std::chrono::duration<double>(now - last_).count();
-    last_ = now;
-    rate_ = std::max(rows / std::max(seconds, 1e-6),
-                     rate_ * std::exp(-seconds));
-    double arriving = rate_ * kBatchIntervalMs / 1000;
-    return drained && rows > 0 && 2 * arriving < capacity_;
-  }
-
- private:
-  double capacity_;     // events the ring buffer holds
-  double rate_ = 0;     // events per second
-  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
-};
-
 
 // What the kernel side counted: lost events, updates full maps refused,
 // the exit flag; reported as it changes.
@@ -323,7 +292,11 @@ int run(const BpfProgramSet& programs, const RunOptions& options,
   Consumer consumer{output, programs.limit_rows, 0, 0, 0, false, false, nullptr,
                     options.clock, &err};
   bpf_map* events = bpf_object__find_map_by_name(object.get(), kEventsMap);
-  BatchPacer pacer(programs, bpf_map__max_entries(events));
+  uint32_t largest_event = 8;
+  for (const EventLayout& layout : programs.layouts)
+    largest_event = std::max(largest_event, layout.size);
+  BatchPacer pacer(largest_event, bpf_map__max_entries(events),
+                   std::chrono::steady_clock::now());
   RingBuffer rb(
       ring_buffer__new(bpf_map__fd(events), on_event, &consumer, nullptr));
   if (!rb) throw_errno("cannot read the BPF ring buffer", errno);
@@ -383,7 +356,7 @@ int run(const BpfProgramSet& programs, const RunOptions& options,
 
   uint64_t interval = 0;
   auto moment = [&](uint64_t n) { return Moment{std::chrono::system_clock::now(), n}; };
-  bool pause = false;  // leave the ring buffer alone in this poll
+  std::chrono::microseconds pause{0};  // leave the ring buffer alone this long
   bool stop = false;
   size_t alive = watched.size();
   for (Watched& w : watched) alive -= w.exited;  // died before we watched
@@ -392,14 +365,16 @@ int run(const BpfProgramSet& programs, const RunOptions& options,
     stop = true;
   }
   while (!stop && !consumer.done) {
-    int timeout = polling_liveness ? kLivenessPollMs : -1;
-    if (pause) timeout = kBatchIntervalMs;
-    size_t skip = pause ? 1 : 0;  // the ring buffer's slot
-    int n = ::poll(fds.data() + skip, fds.size() - skip, timeout);
+    timespec timeout{0, kLivenessPollMs * 1000000L};
+    if (pause.count() > 0) timeout = {0, long(pause.count()) * 1000};
+    bool timed = polling_liveness || pause.count() > 0;
+    size_t skip = pause.count() > 0 ? 1 : 0;  // the ring buffer's slot
+    int n = ::ppoll(fds.data() + skip, fds.size() - skip, timed ? &timeout : nullptr,
+                    nullptr);
     if (n < 0 && errno != EINTR) throw_errno("poll", errno);
 
     bool drained = consume_batch(rb.get(), consumer);
-    pause = pacer.pause_after(consumer.rows, drained);
+    pause = pacer.pause_after(consumer.rows, drained, std::chrono::steady_clock::now());
     if (!output.good()) break;  // the reader went away (e.g. `| head`)
     if (consumer.done) break;
 

@@ -14,15 +14,26 @@ EVENT = re.compile(r"ufid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-"
                    r"[0-9a-f]{12}\s+(FDR_[A-Z_]+|\d+)\b")
 
 
-def launch(cfg, tool, pid):
-    """One launch: (ms to the first event line, peak RSS MiB)."""
+TIMING = re.compile(r"([a-z][a-z -]*?) ([0-9.]+) ms")
+
+
+def launch(cfg, tool, pid, phases=None):
+    """One launch: (ms to the first event line, peak RSS MiB).  For ovsq,
+    adds its --timings line's phases (name -> ms) to `phases`."""
     argv, env = tools.command(cfg, tool, "print_all", pid)
+    if tool == "ovsq":
+        argv.insert(1, "--timings")
     child = Child(argv, env=env)
     try:
         t, line = child.out.wait_for(r"ufid:", 120, "event line")
         if not EVENT.search(line):
             raise BenchError("implausible event line: %r" % line[:80])
         ms = (t - child.t_start) / 1e6
+        if tool == "ovsq" and phases is not None:
+            _, timings = child.err.wait_for(r"^ovsq: timings: ", 10,
+                                            "--timings line")
+            for name, value in TIMING.findall(timings.split(": ", 2)[2]):
+                phases.setdefault(name, Samples()).add(float(value))
         if not child.stop(15):
             raise BenchError("needed SIGKILL to stop")
         return ms, child.mib()
@@ -38,6 +49,7 @@ def launch(cfg, tool, pid):
 def run(cfg, opts):
     sec = Section("Start-up (workload print_all, sim at 1000 events/s)")
     results = {}       # (tool, case) -> (ms Samples, MiB Samples)
+    phases = {}        # ovsq's --timings, warm: phase -> ms Samples
     sim = Sim(cfg.sim, 1000)
     try:
         for tool in opts.tools:
@@ -53,7 +65,8 @@ def run(cfg, opts):
                     try:
                         if case == "cold":
                             drop_caches()
-                        m, r = launch(cfg, tool, sim.pid)
+                        m, r = launch(cfg, tool, sim.pid,
+                                      phases if case == "warm" else None)
                         ms.add(m)
                         mib.add(r)
                     except (BenchError, OSError) as e:
@@ -87,4 +100,12 @@ def run(cfg, opts):
              "every line was checked to be a ufid and a reason. Peak RSS: "
              "ru_maxrss of the tool's process after SIGINT."
              % opts.startup_reps)
+    if phases:
+        sec.table(["ovsq phase (warm, --timings)", "median ms"],
+                  [[name, samples.cell("%.2f")] for name, samples in phases.items()])
+        sec.note("Measured inside ovsq from its first static constructor "
+                 "(so the dynamic loader and exec are not in `total`); "
+                 "`attach` is what is left of the kernel's uprobe "
+                 "registration once loading is done: it started on a "
+                 "thread right after the probe notes were read.")
     return sec
