@@ -28,4 +28,8 @@ done
 "$OVSQ" --binary "$SIM" --emit=asm -e 'on flow_result where reason == FDR_FLOW_IDLE print ufid' > "$TEST_DIR/q.s"
 sed -n '/^c0_flow_result_0:/,/call 131/p' "$TEST_DIR/q.s" | grep -q 'call 1$' && fail "a helper call before the ring buffer reserve"
 grep -q 'call 131' "$TEST_DIR/q.s" || fail "no bpf_ringbuf_reserve"
+# The benchmark's queries (bench/) stay valid as the language moves.
+for query in "$SOURCE_ROOT"/bench/workloads/ovsq/*.ovsq; do
+  "$OVSQ" --binary "$SIM" --emit=obj -o /dev/null "$query" || fail "bench query $query does not compile"
+done
 echo "ok: cli"
