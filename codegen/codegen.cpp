@@ -120,8 +120,8 @@ LoweredProgram lower(const frontend::Program& program,
       layout.label += "#" + std::to_string(seen[layout.label]);
 
   // A query that neither prints nor exits (counts, say) sends no events:
-  // the smallest ring buffer will do.  The ring is mapped into ovsq, so
-  // the default 4 MiB would cost 8 MB of RSS (mapped twice) for nothing.
+  // the smallest ring buffer will do.  The ring is mapped into ovsq twice,
+  // so the default 1 MiB would cost 2 MB of RSS for nothing.
   if (out.layouts.empty() && !uses_exit(program))
     out.ringbuf_bytes = kMinRingBufferBytes;
 

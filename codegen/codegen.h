@@ -17,7 +17,7 @@ namespace ovsq::codegen {
 
 struct CodegenOptions {
   // Size of the events ring buffer: a power of two, a multiple of the page
-  // size.  256 pages: with the reader's pacing (runtime/runner) even 64
+  // size.  256 pages: with the reader's pacing (runtime/batch_pacer) even 64
   // pages kept up with the sim's 2M events/s, and the ring is mapped into
   // ovsq twice, so OVS's scripts' 1024 pages would cost 8 MB of RSS.
   uint32_t ringbuf_bytes = 1u << 20;

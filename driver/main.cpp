@@ -18,8 +18,8 @@
 #include "probes/debug_info.h"
 #include "probes/usdt_notes.h"
 #include "runtime/process.h"
-#include "runtime/loader.h"
 #include "runtime/runner.h"
+#include "runtime/uprobe_events.h"
 #include "support/error.h"
 #include "support/phase_clock.h"
 
@@ -218,7 +218,7 @@ int run(const Options& options, PhaseClock& clock) {
   run_options.pids = target.pids;
   run_options.quiet = options.quiet;
   if (options.timings) run_options.clock = &clock;
-  run_options.uprobes = &*uprobes;
+  if (uprobes) run_options.uprobes = &*uprobes;
   OutputStream stream(options.output);
   std::unique_ptr<runtime::Output> output = runtime::Output::create(
       options.format, programs.layouts, stream.get(), std::cerr);

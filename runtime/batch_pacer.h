@@ -11,7 +11,7 @@
 // expensive in a VM) for each event it submits while the reader has read
 // everything.  A reader that keeps up and never pauses pays for that on
 // every event, in the traced process: 2 us per event on the benchmark VM,
-// four times the uprobe itself.
+// five times the uprobe itself.
 //
 // The arrival rate is measured between two moments the ring was empty:
 // everything that arrived in between has been read, so rows / time is

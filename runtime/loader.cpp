@@ -236,13 +236,6 @@ std::vector<Link> attach_probes(bpf_object* object, const BpfProgramSet& program
   return links;
 }
 
-std::vector<UprobeLocation> probe_locations(const BpfProgramSet& programs) {
-  std::vector<UprobeLocation> locations;
-  for (const AttachPoint& ap : programs.attach_points)
-    if (ap.trigger == AttachPoint::Trigger::Probe)
-      locations.push_back({ap.file_offset, ap.semaphore_file_offset});
-  return locations;
-}
 
 std::vector<Link> attach_triggers(bpf_object* object, const BpfProgramSet& programs,
                                   AttachPoint::Trigger trigger) {

@@ -52,9 +52,6 @@ Object open_and_load(const BpfProgramSet& programs, const LibbpfCapture& capture
 std::vector<Link> attach_probes(bpf_object* object, const BpfProgramSet& programs,
                                 const std::vector<pid_t>& pids, UprobeEvents& events);
 
-// The locations of every Probe attach point, for UprobeEvents.
-std::vector<UprobeLocation> probe_locations(const BpfProgramSet& programs);
-
 // Attaches the Begin or End programs to ovsq's own trigger function (see
 // fire_trigger).
 std::vector<Link> attach_triggers(bpf_object* object, const BpfProgramSet& programs,

@@ -13,7 +13,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <cerrno>
 #include <cstring>
 #include <optional>
@@ -317,7 +316,8 @@ int run(const BpfProgramSet& programs, const RunOptions& options,
     std::optional<UprobeEvents> own_uprobes;
     UprobeEvents* uprobes = options.uprobes;
     if (uprobes == nullptr)
-      uprobes = &own_uprobes.emplace(programs.binary, probe_locations(programs), options.pids);
+      uprobes = &own_uprobes.emplace(programs.binary, std::vector<UprobeLocation>{},
+                                     options.pids);
     links = attach_probes(object.get(), programs, options.pids, *uprobes);
   }
   if (options.clock) options.clock->mark("attach");

@@ -22,8 +22,8 @@ struct RunOptions {
   // --timings: marks load, attach and the first event, then prints the
   // summary to `err` once the first event is out (or at the end).
   PhaseClock* clock = nullptr;
-  // The uprobe events, opened early (see UprobeEvents); null: run opens
-  // them itself when it attaches.
+  // The uprobe events, opened early (see UprobeEvents); null: each is
+  // opened when it is attached.
   UprobeEvents* uprobes = nullptr;
 };
 

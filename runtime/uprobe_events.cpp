@@ -48,6 +48,7 @@ UprobeEvents::UprobeEvents(std::string binary, std::vector<UprobeLocation> locat
     : binary_(std::move(binary)), locations_(std::move(locations)),
       pids_(std::move(pids)) {
   if (pids_.empty()) pids_.push_back(-1);
+  if (locations_.empty()) return;  // take() opens each on demand
   // The thread inherits the signal mask it is created with.
   sigset_t all, previous;
   sigfillset(&all);
