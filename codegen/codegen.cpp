@@ -144,6 +144,13 @@ LoweredProgram lower(const frontend::Program& program,
     globals.exit_flag = module.define_map(
         runtime::kExitMap, {{"type", BPF_MAP_TYPE_ARRAY},
                             {"key_size", 4}, {"value_size", 8}, {"max_entries", 1}});
+  bool reads_key_fields = false;
+  for (const frontend::Clause& clause : program.clauses)
+    reads_key_fields = reads_key_fields || clause_reads_key_fields(clause);
+  if (reads_key_fields)
+    globals.key_scratch = module.define_map(
+        kKeyScratchMap, {{"type", BPF_MAP_TYPE_PERCPU_ARRAY}, {"key_size", 4},
+                         {"value_size", kKeyScratchValueBytes}, {"max_entries", 1}});
   for (size_t m = 0; m < program.maps.size(); ++m) {
     const frontend::MapInfo& map = program.maps[m];
     std::string name = "m" + std::to_string(m);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "frontend/builtins.h"
+#include "probes/catalog.h"
 
 namespace ovsq::codegen {
 
@@ -23,8 +24,13 @@ runtime::Column column_for(const ValueType& type, const std::string& header) {
       break;
     case ValueType::Kind::Enum:
       column.kind = runtime::ColumnKind::Enum;
-      for (const probes::Enumerator& e : type.c_type->enumerators)
-        column.enumerators.emplace_back(e.value, e.name);
+      for (const probes::Enumerator& e : type.c_type->enumerators) {
+        // meaning(reason): the same values, printed as what they mean.
+        std::optional<std::string> meaning =
+            type.meaning ? probes::enumerator_meaning(type.c_type->name, e.name)
+                         : std::nullopt;
+        column.enumerators.emplace_back(e.value, meaning ? *meaning : e.name);
+      }
       break;
     case ValueType::Kind::Pointer:
       column.kind = runtime::ColumnKind::Pointer;
@@ -36,6 +42,13 @@ runtime::Column column_for(const ValueType& type, const std::string& header) {
       break;
     case ValueType::Kind::String:
       column.kind = runtime::ColumnKind::String;
+      break;
+    case ValueType::Kind::Ipv4: column.kind = runtime::ColumnKind::Ipv4; break;
+    case ValueType::Kind::Ipv6: column.kind = runtime::ColumnKind::Ipv6; break;
+    case ValueType::Kind::Mac: column.kind = runtime::ColumnKind::Mac; break;
+    case ValueType::Kind::FlowKey:
+      column.kind = runtime::ColumnKind::FlowKey;
+      column.size = kFlowKeyHeaderBytes + type.size;
       break;
     default:
       break;  // sema rejected everything else
@@ -53,9 +66,15 @@ runtime::EventLayout event_layout(const std::string& label,
   uint32_t offset = kEventHeaderBytes;
   for (size_t i = 0; i < exprs.size(); ++i) {
     runtime::Column column = column_for(exprs[i]->type, headers[i]);
-    uint32_t align = column.kind == runtime::ColumnKind::String
-                         ? 1
-                         : std::min<uint32_t>(column.size, 8);
+    uint32_t align = 8;
+    switch (column.kind) {
+      case runtime::ColumnKind::String:
+      case runtime::ColumnKind::Ipv4:
+      case runtime::ColumnKind::Ipv6:
+      case runtime::ColumnKind::Mac: align = 1; break;
+      case runtime::ColumnKind::FlowKey: align = 8; break;
+      default: align = std::min<uint32_t>(column.size, 8);
+    }
     offset = (offset + align - 1) / align * align;
     column.offset = offset;
     offset += column.size;

@@ -13,6 +13,17 @@ namespace ovsq::codegen {
 
 inline constexpr uint32_t kEventHeaderBytes = 8;  // u32 layout id, u32 padding
 
+// A flow key in an event: u64 the key's length in the target, u32 the
+// bytes copied (0 when the read failed), u32 padding, then the bytes.
+inline constexpr uint32_t kFlowKeyHeaderBytes = 16;
+// Filters on key fields walk a per-CPU copy of the key of at most this
+// many bytes (a power of two: offsets into it are masked with it - 1).
+inline constexpr uint32_t kKeyScratchBytes = 2048;
+// The copy's map: PERCPU_ARRAY[1], value kKeyScratchBytes plus slack for
+// the widest field read at the last masked offset.
+inline constexpr const char* kKeyScratchMap = "key_scratch";
+inline constexpr uint32_t kKeyScratchValueBytes = kKeyScratchBytes + 32;
+
 // The runtime column for a typed expression (offset not yet set).
 runtime::Column column_for(const frontend::ValueType& type,
                            const std::string& header);

@@ -34,6 +34,7 @@ void ProgramLowering::lower(const frontend::Clause& clause,
   llvm::BasicBlock* body = block("body");
   llvm::BasicBlock* done = block("done");
   builder_.SetInsertPoint(start);
+  copy_key_to_scratch(clause, done);
   if (clause.predicate) {
     builder_.CreateCondBr(truth(value(*clause.predicate)), body, done);
   } else {
@@ -188,6 +189,7 @@ llvm::Value* ProgramLowering::value(const Expr& expr) {
     if (expr.binding.kind == Binding::Kind::Builtin) return builtin(expr);
     return probe_arg(expr.binding.per_probe.at(probe_index_).arg_index);
   }
+  if (expr.binding.kind == Binding::Kind::FlowKeyField) return field_value(expr);
   if (expr.as<frontend::MemberAccess>())
     return read_user_int(address(expr), expr.type.size, expr.type.is_signed);
   if (expr.as<frontend::MapRead>()) return map_read(expr);
@@ -277,14 +279,27 @@ llvm::Value* ProgramLowering::binary(const Expr& expr, const Binary& op) {
     if (op.op == BinaryOp::Ne) equal = builder_.CreateNot(equal);
     return builder_.CreateZExt(equal, i64());
   }
-  llvm::Value* l = value(*op.lhs);
-  llvm::Value* r = value(*op.rhs);
+  if (op.lhs->type.is_address()) return address_comparison(op);
+  // A comparison with a flow-key field that is absent is false.
+  llvm::Value* present = nullptr;
+  auto operand = [&](const Expr& e) {
+    if (e.binding.kind != Binding::Kind::FlowKeyField || !(op.op >= BinaryOp::Eq && op.op <= BinaryOp::Ge))
+      return value(e);
+    llvm::Value* here = nullptr;
+    llvm::Value* v = field_value(e, &here);
+    present = present ? builder_.CreateAnd(present, here) : here;
+    return v;
+  };
+  llvm::Value* l = operand(*op.lhs);
+  llvm::Value* r = operand(*op.rhs);
   auto unsigned_64 = [](const ValueType& t) {
     return t.kind == ValueType::Kind::Pointer || (!t.is_signed && t.size >= 8);
   };
   bool is_unsigned = unsigned_64(op.lhs->type) || unsigned_64(op.rhs->type);
   auto compare = [&](llvm::CmpInst::Predicate s, llvm::CmpInst::Predicate u) {
-    return builder_.CreateZExt(builder_.CreateICmp(is_unsigned ? u : s, l, r), i64());
+    llvm::Value* holds = builder_.CreateICmp(is_unsigned ? u : s, l, r);
+    if (present) holds = builder_.CreateAnd(present, holds);
+    return builder_.CreateZExt(holds, i64());
   };
   using P = llvm::CmpInst::Predicate;
   switch (op.op) {
@@ -382,8 +397,10 @@ void ProgramLowering::store_string(const Expr& expr, llvm::Value* slot,
 }
 
 void ProgramLowering::store(const Expr& expr, llvm::Value* slot, uint32_t size) {
-  if (expr.type.kind == ValueType::Kind::Ufid) {
-    read_user(slot, 16, ufid_address(expr));
+  if (expr.type.kind == ValueType::Kind::FlowKey) {
+    store_flow_key(expr, slot, size);
+  } else if (expr.type.is_address()) {
+    store_address(expr, slot, size);
   } else if (expr.type.kind == ValueType::Kind::String) {
     store_string(expr, slot, size);
   } else {

@@ -21,6 +21,7 @@ struct ModuleGlobals {
   llvm::GlobalVariable* lost = nullptr;       // per-CPU lost-event counter
   llvm::GlobalVariable* map_full = nullptr;   // per-CPU counters by update site
   llvm::GlobalVariable* exit_flag = nullptr;  // set by `exit`
+  llvm::GlobalVariable* key_scratch = nullptr;  // flow-key filters' copy
   std::vector<llvm::GlobalVariable*> maps;    // by frontend map id
   std::vector<MapKeyLayout> key_layouts;      // by frontend map id
   const frontend::Program* program = nullptr;
@@ -34,6 +35,10 @@ struct StatementPlan {
   uint32_t layout_id = 0;
   uint32_t site_id = 0;
 };
+
+// Whether the clause reads fields of a flow key (and so needs the
+// kKeyScratchMap copy).
+bool clause_reads_key_fields(const frontend::Clause& clause);
 
 class ProgramLowering {
  public:
@@ -80,6 +85,40 @@ class ProgramLowering {
   // Writes a value of any printable type to `size` bytes at `slot`.
   void store(const frontend::Expr& expr, llvm::Value* slot, uint32_t size);
   void store_string(const frontend::Expr& expr, llvm::Value* slot, uint32_t size);
+
+  // Flow keys (flow_key_lowering.cpp).  A clause that reads key fields
+  // copies the key once, at its start, into the per-CPU scratch buffer;
+  // each field read walks the attributes there with a bounded loop.
+  struct TargetKey {
+    llvm::Value* address;  // in the traced process
+    llvm::Value* length;   // bytes
+  };
+  TargetKey flow_key(const frontend::Expr& key);
+  void store_flow_key(const frontend::Expr& key, llvm::Value* slot, uint32_t size);
+  void copy_key_to_scratch(const frontend::Clause& clause, llvm::BasicBlock* done);
+  struct FieldRead {
+    llvm::Value* present;  // i1: the attribute is there and long enough
+    llvm::Value* address;  // the field's bytes in the scratch buffer
+  };
+  FieldRead flow_key_field(const frontend::Expr& field);
+  // The payload offset of the first attribute of `type` in the scratch
+  // bytes [begin, end), looking inside OVS_KEY_ATTR_ENCAP when
+  // `through_encap`; `found` is i1.
+  struct Attribute {
+    llvm::Value* found;
+    llvm::Value* payload;
+    llvm::Value* payload_length;
+  };
+  Attribute find_attribute(llvm::Value* begin, llvm::Value* end, uint16_t type,
+                           bool through_encap);
+  llvm::Value* scratch_at(llvm::Value* offset);
+  llvm::Value* load_bytes(llvm::Value* address, uint32_t size);  // i64, little-endian
+  llvm::Value* field_value(const frontend::Expr& field, llvm::Value** present = nullptr);
+  llvm::Value* bytes_equal(llvm::Value* address, const frontend::AddressLiteral& literal);
+  llvm::Value* address_comparison(const frontend::Binary& op);
+  void store_address(const frontend::Expr& expr, llvm::Value* slot, uint32_t size);
+  llvm::Value* key_scratch_ = nullptr;  // ptr, set by copy_key_to_scratch
+  llvm::Value* key_copied_ = nullptr;   // i64 bytes in it
 
   // Statements.
   void emit_event(const std::vector<const frontend::Expr*>& exprs,

@@ -12,6 +12,7 @@
 
 #include "codegen/codegen.h"
 #include "driver/options.h"
+#include "frontend/flow_filter.h"
 #include "frontend/parser.h"
 #include "frontend/sema.h"
 #include "probes/catalog.h"
@@ -160,6 +161,18 @@ int run(const Options& options, PhaseClock& clock) {
   frontend::Program program = frontend::parse(source, diagnostics);
   clock.mark("parse");
   if (diagnostics.has_errors()) return report_diagnostics(options, diagnostics);
+  for (const std::string& text : options.filter_flows) {
+    frontend::Source filter_source{"--filter-flows", text};
+    frontend::Diagnostics filter_diagnostics(filter_source);
+    std::optional<frontend::ExprPtr> filter =
+        frontend::parse_flow_filter(filter_source, filter_diagnostics);
+    if (!filter) return report_diagnostics(options, filter_diagnostics);
+    if (frontend::apply_flow_filter(program, **filter) == 0)
+      throw UserError(
+          "--filter-flows: no clause of the query traces a probe with a flow key "
+          "(flow_result, flow_sweep_result, reval_entry, reval_exit, flow_put, "
+          "flow_del, flow_get, upcall)");
+  }
   if (options.emit == Emit::Ast && options.binary.empty() && !options.pid) {
     write_output(options, frontend::dump(program));  // untyped: no binary
     return 0;
@@ -184,6 +197,7 @@ int run(const Options& options, PhaseClock& clock) {
   clock.mark("probes and debug info");
 
   frontend::Sema sema(notes, *debug_info, diagnostics);
+  sema.set_flow_key_bytes(options.flow_key_size);
   if (!sema.check(program)) return report_diagnostics(options, diagnostics);
   clock.mark("sema");
   if (options.emit == Emit::Ast) {

@@ -33,6 +33,7 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
   pid_t pid = 0;
   int64_t ring_pages = 0;
   int64_t map_entries = 0;
+  int64_t flow_key_size = 0;
   po::options_description visible("Options");
   visible.add_options()
       ("help,h", "show this help and exit")
@@ -57,6 +58,10 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
        "size of the events ring buffer in pages, a power of two (default 256: 1 MiB)")
       ("map-entries", po::value(&map_entries),
        "entries of every map and aggregation (default 10240)")
+      ("flow-key-size", po::value(&flow_key_size),
+       "copy at most N bytes of each flow key printed (16 to 2048, default 256)")
+      ("filter-flows", po::value(&options.filter_flows),
+       "keep only flows matching FLOW, an ODP-like flow such as \"ipv4(src=10.0.0.1),tcp(dst=443)\" (may be repeated)")
       ("quiet,q", po::bool_switch(&options.quiet), "no status lines on stderr")
       ("timings", po::bool_switch(&options.timings),
        "print how long each start-up phase took (stderr), up to the first event");
@@ -125,6 +130,11 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
     if (map_entries <= 0 || map_entries > (1 << 24))
       return usage_error("--map-entries needs a number from 1 to 16777216");
     options.map_entries = uint32_t(map_entries);
+  }
+  if (vm.count("flow-key-size")) {
+    if (flow_key_size < 16 || flow_key_size > 2048)
+      return usage_error("--flow-key-size needs a number of bytes from 16 to 2048");
+    options.flow_key_size = uint32_t(flow_key_size + 7) / 8 * 8;
   }
   return options;
 }

@@ -27,6 +27,8 @@ struct Options {
   runtime::OutputFormat format = runtime::OutputFormat::Text;  // --format
   uint32_t ring_pages = 0;  // --ring-pages (0: default)
   uint32_t map_entries = 0; // --map-entries (0: default)
+  uint32_t flow_key_size = 256;  // --flow-key-size: key bytes an event copies
+  std::vector<std::string> filter_flows;  // --filter-flows, ODP-like
 
   bool emit_is_none() const { return emit == Emit::None; }
 };

@@ -1,5 +1,9 @@
 #include "frontend/ast.h"
 
+#include <arpa/inet.h>
+
+#include <cstdio>
+#include <cstring>
 #include <string_view>
 #include <type_traits>
 #include <variant>
@@ -103,6 +107,7 @@ std::string type_text(const ValueType& type) {
       return (type.is_signed ? "s" : "u") + std::to_string(type.size * 8);
     case Kind::Bool: return "bool";
     case Kind::Enum:
+      if (type.meaning) return "meaning of " + c_name;
       if (c_name.rfind("enum ", 0) == 0) return c_name;
       return c_name.empty() ? "enum" : "enum " + c_name;
     case Kind::Pointer: return c_name.empty() ? "ptr" : "ptr " + c_name;
@@ -110,6 +115,11 @@ std::string type_text(const ValueType& type) {
     case Kind::Aggregate:
       return c_name.empty() ? "aggregate" : "aggregate " + c_name;
     case Kind::String: return "string[" + std::to_string(type.size) + "]";
+    case Kind::Ipv4: return "ipv4";
+    case Kind::Ipv6: return "ipv6";
+    case Kind::Mac: return "mac";
+    case Kind::FlowKey: return "flow_key[" + std::to_string(type.size) + "]";
+    case Kind::FlowKeyAttr: return "flow_key_attr " + type.odp_attr;
   }
   return "";
 }
@@ -139,6 +149,32 @@ std::string quoted(std::string_view text) {
   return out + "\"";
 }
 
+// As the literal is written (IPv6 in inet_ntop's canonical form).
+std::string address_text(const AddressLiteral& a) {
+  char buf[64];
+  const uint8_t* b = a.bytes.data();
+  switch (a.kind) {
+    case AddressLiteral::Kind::Ipv4:
+      std::snprintf(buf, sizeof buf, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
+      break;
+    case AddressLiteral::Kind::Mac:
+      std::snprintf(buf, sizeof buf, "%02x:%02x:%02x:%02x:%02x:%02x", b[0],
+                    b[1], b[2], b[3], b[4], b[5]);
+      break;
+    case AddressLiteral::Kind::Ipv6:
+      inet_ntop(AF_INET6, b, buf, sizeof buf);
+      break;
+    case AddressLiteral::Kind::Ufid: {
+      uint32_t u[4];
+      std::memcpy(u, b, sizeof u);
+      std::snprintf(buf, sizeof buf, "ufid:%08x-%04x-%04x-%04x-%04x%08x", u[0],
+                    u[1] >> 16, u[1] & 0xffff, u[2] >> 16, u[2] & 0xffff, u[3]);
+      break;
+    }
+  }
+  return buf;
+}
+
 std::string map_id_text(int map_id) {
   return map_id >= 0 ? " #" + std::to_string(map_id) : "";
 }
@@ -161,6 +197,8 @@ std::string expr_text(const Expr& e) {
                 std::to_string(n.value) + ")";
         } else if constexpr (std::is_same_v<T, StringLiteral>) {
           out = "(str " + quoted(n.value) + ")";
+        } else if constexpr (std::is_same_v<T, AddressLiteral>) {
+          out = "(address " + address_text(n) + ")";
         } else if constexpr (std::is_same_v<T, MapRead>) {
           out = "(map " + n.name + map_id_text(e.binding.map_id) +
                 exprs_text(n.keys) + ")";

@@ -19,6 +19,7 @@
 //                | 'lhist' '(' expr ',' int ',' int ',' int ')'
 // Aggregation calls are also parsed where an expression may stand (as a
 // Call), so that sema can say why one cannot be used there.
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -28,6 +29,7 @@
 
 #include "frontend/source.h"
 #include "probes/catalog.h"
+#include "probes/odp_key.h"
 #include "probes/types.h"
 #include "support/aggregation_kind.h"
 
@@ -46,6 +48,21 @@ struct IntLiteral {
 // "text": C escapes \n \t \" \\ already decoded.
 struct StringLiteral {
   std::string value;
+};
+
+// An address-like literal, parsed and checked by the parser:
+//   ufid:8c92d6db-06ec-405b-992f-e23f0bb65697  (bytes: ovs_u128 u32[4] as in
+//                                             memory on x86_64)
+//   192.168.10.10                              (4 bytes, network order)
+//   2001:db8::1                                (16 bytes, network order)
+//   0e:04:47:fc:74:51                          (6 bytes)
+struct AddressLiteral {
+  enum class Kind { Ufid, Ipv4, Ipv6, Mac };
+  Kind kind = Kind::Ipv4;
+  std::array<uint8_t, 16> bytes{};
+  uint32_t size() const {
+    return kind == Kind::Ipv4 ? 4 : kind == Kind::Mac ? 6 : 16;
+  }
 };
 
 // A bare name: a probe argument or derived field (ufid), an enum constant
@@ -118,11 +135,25 @@ struct ValueType {
     Ufid,       // 128-bit flow id, printed as ufid:xxxxxxxx-...
     Aggregate,  // a struct/union in target memory: only ->/. may follow
     String,     // a NUL-padded char array of `size` bytes (comm, "literals")
+    Ipv4,       // 4 bytes, network order (a flow-key field or a literal)
+    Ipv6,       // 16 bytes, network order
+    Mac,        // 6 bytes
+    FlowKey,    // a datapath flow key (netlink attributes); `size` is the
+                // most bytes an event copies (--flow-key-size)
+    FlowKeyAttr,  // `key.ipv4`: only '.field' may follow; odp_attr names it
   };
   Kind kind = Kind::Unknown;
   uint32_t size = 0;
   bool is_signed = false;
   probes::TypeRef c_type = nullptr;  // DWARF type where there is one
+  std::string odp_attr;              // FlowKeyAttr: "ipv4"
+  bool meaning = false;  // Enum from meaning(): printed as the meaning
+
+  // Compared only with == and != against a literal of the same kind.
+  bool is_address() const {
+    return kind == Kind::Ufid || kind == Kind::Ipv4 || kind == Kind::Ipv6 ||
+           kind == Kind::Mac;
+  }
 
   bool is_scalar() const {
     return kind == Kind::Integer || kind == Kind::Bool || kind == Kind::Enum ||
@@ -137,6 +168,10 @@ struct FieldSource {
   bool derived = false;
   uint64_t member_offset = 0;      // derived: offset of the member
   bool member_is_pointer = false;  // derived: the member points to the value
+  // A flow key's length: the argument holding it (upcall's key_len), or
+  // for a derived key the offset of the length member (ukey->key_len).
+  int length_arg_index = -1;
+  uint64_t length_member_offset = 0;
 };
 
 // What a name or member access reads, as sema resolved it.
@@ -145,6 +180,9 @@ struct Binding {
     None,
     ProbeArg,      // per_probe[i].arg_index: argument of the clause's probe i
     DerivedUfid,   // per_probe[i]: ukey->ufid (inline) or *put->ufid
+    FlowKey,       // per_probe[i]: the key's pointer and length (ukey->key,
+                   // put->key, upcall's key); a derived field or an argument
+    FlowKeyField,  // MemberAccess `key.ipv4.src`: odp_field in the base key
     EnumConstant,  // constant
     Member,        // MemberAccess: field at `offset` of the base
     Builtin,       // builtin
@@ -156,6 +194,7 @@ struct Binding {
   Kind kind = Kind::None;
   int64_t constant = 0;
   uint64_t offset = 0;
+  const probes::OdpField* odp_field = nullptr;  // FlowKeyField
   // ProbeArg and DerivedUfid: one entry per probe of the clause, in the
   // order of Clause::probes (the same name can sit at different argument
   // positions, or behind a pointer in one probe and inline in another).
@@ -164,8 +203,8 @@ struct Binding {
 
 struct Expr {
   SourceLoc loc;
-  std::variant<IntLiteral, StringLiteral, Identifier, MemberAccess, Unary,
-               Binary, MapRead, Call>
+  std::variant<IntLiteral, StringLiteral, AddressLiteral, Identifier,
+               MemberAccess, Unary, Binary, MapRead, Call>
       node;
   ValueType type;    // sema
   Binding binding;   // sema (Identifier and MemberAccess)

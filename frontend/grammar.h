@@ -115,6 +115,26 @@ struct integer
     : pg::seq<pg::sor<hex_int, pg::seq<dec_int, pg::opt<duration_unit>>>,
               expect<int_end>> {};
 
+// Address-like literals, one token each; the parser checks their exact
+// form (frontend/address_literal.h):
+//   ufid:8c92d6db-06ec-405b-992f-e23f0bb65697
+//   192.168.10.10
+//   2001:db8::1, ::ffff:10.0.0.1, 0e:04:47:fc:74:51 (hex digits, ':' and
+//   '.', with a ':' among the first hex digits)
+// They come before integers and names in `primary`, and need no lookahead
+// beyond themselves: a name or an integer is never followed by ':' or by
+// '.' and a digit.
+struct ufid_body : pg::plus<pg::sor<pg::xdigit, pg::one<'-'>>> {};
+struct ufid_literal
+    : pg::seq<pg::string<'u', 'f', 'i', 'd', ':'>, expect<ufid_body>> {};
+struct ipv4_literal
+    : pg::seq<dec_int, pg::one<'.'>, dec_int, pg::one<'.'>, dec_int,
+              pg::one<'.'>, dec_int, expect<int_end>> {};
+struct colon_address
+    : pg::seq<pg::star<pg::xdigit>, pg::one<':'>,
+              pg::star<pg::sor<pg::xdigit, pg::one<':', '.'>>>,
+              expect<int_end>> {};
+
 // "text" with the escapes \n \t \\ \" \0, on one line.
 struct dquote : pg::one<'"'> {};
 struct string_escape : pg::one<'n', 't', '\\', '"', '0'> {};
@@ -222,8 +242,10 @@ struct map_expr : map_ref {};
 struct call_name : pg::seq<name, pg::at<skip, pg::one<'('>>> {};
 struct call_expr : pg::seq<tok<call_name>, call_args> {};
 struct paren_expr : pg::seq<lparen, expect<operand<expr>>, expect<rparen>> {};
-struct primary : pg::sor<paren_expr, tok<string_expr>, tok<integer>, map_expr,
-                         call_expr, tok<name_expr>> {};
+struct primary
+    : pg::sor<paren_expr, tok<string_expr>, tok<ufid_literal>,
+              tok<colon_address>, tok<ipv4_literal>, tok<integer>, map_expr,
+              call_expr, tok<name_expr>> {};
 
 struct member_name : word {};
 template <class Op> struct member_tail : pg::seq<Op, expect<tok<member_name>>> {};
@@ -423,6 +445,9 @@ template <> inline constexpr Expectation expectation<map_ident>{
     "expected a map name after '@'", "", false, true};
 template <> inline constexpr Expectation expectation<hex_digits>{
     "expected hex digits after '0x'", "", false, true};
+template <> inline constexpr Expectation expectation<ufid_body>{
+    "expected a ufid such as ufid:8c92d6db-06ec-405b-992f-e23f0bb65697",
+    "", false, true};
 template <> inline constexpr Expectation expectation<int_end>{
     "invalid integer literal '{word}'", "", false, true};
 // Both raised by the parser with their own location (see control::raise).

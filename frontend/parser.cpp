@@ -7,6 +7,7 @@
 #include <string_view>
 #include <utility>
 
+#include "frontend/address_literal.h"
 #include "frontend/builtins.h"
 #include "frontend/grammar.h"
 #include "frontend/parser_errors.h"
@@ -158,6 +159,25 @@ template <> struct action<g::integer> {
            IntLiteral{value, multiplier != 0});
   }
 };
+
+// ufid:..., 10.0.0.1, 2001:db8::1, 0e:04:47:fc:74:51: the grammar matched
+// the characters; the exact form is checked here.
+template <class Rule, DiagnosticKind Invalid,
+          std::optional<AddressLiteral> (*Parse)(std::string_view)>
+struct address_action {
+  template <class Input> static void apply(const Input& in, ParseState& s) {
+    std::optional<AddressLiteral> literal = Parse(in.string_view());
+    if (!literal) throw ParseFailure{Invalid, s.loc(in), {in.string()}, {}};
+    s.push(s.offset(in), s.offset(in) + in.size(), *literal);
+  }
+};
+template <> struct action<g::ufid_literal>
+    : address_action<g::ufid_literal, DiagnosticKind::InvalidUfidLiteral, parse_ufid> {};
+template <> struct action<g::ipv4_literal>
+    : address_action<g::ipv4_literal, DiagnosticKind::InvalidIpv4Literal, parse_ipv4> {};
+template <> struct action<g::colon_address>
+    : address_action<g::colon_address, DiagnosticKind::InvalidAddressLiteral,
+                     parse_colon_address> {};
 
 template <> struct action<g::dquote> {
   template <class Input> static void apply(const Input& in, ParseState& s) {

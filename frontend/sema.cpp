@@ -64,6 +64,12 @@ std::string describe(const ValueType& type) {
     case ValueType::Kind::Ufid: return "a ufid";
     case ValueType::Kind::Aggregate: return c_name(type.c_type);
     case ValueType::Kind::String: return "a string";
+    case ValueType::Kind::Ipv4: return "an IPv4 address";
+    case ValueType::Kind::Ipv6: return "an IPv6 address";
+    case ValueType::Kind::Mac: return "a MAC address";
+    case ValueType::Kind::FlowKey: return "a flow key";
+    case ValueType::Kind::FlowKeyAttr:
+      return "the flow-key attribute '" + type.odp_attr + "'";
   }
   return "untyped";
 }
@@ -223,6 +229,10 @@ bool Sema::check_expr(Expr& expr, const Clause& clause) {
     expr.type.size = uint32_t(literal->value.size() + 1);
     return true;
   }
+  if (const auto* literal = expr.as<AddressLiteral>()) {
+    expr.type = address_literal_type(*literal);
+    return true;
+  }
   if (expr.as<Identifier>()) return check_identifier(expr, clause);
   if (expr.as<MemberAccess>()) return check_member(expr, clause);
   if (expr.as<Unary>()) return check_unary(expr, clause);
@@ -281,6 +291,8 @@ bool Sema::check_identifier(Expr& expr, const Clause& clause) {
   // A field of the probe(s): every probe of the clause must have it.
   const ProbeRef* first_probe =
       clause.probes.empty() ? nullptr : &clause.probes.front();
+  if (first_probe && is_flow_key_field(*first_probe->catalog, name))
+    return check_flow_key(expr, clause);
   bool is_arg = first_probe && first_probe->catalog->arg_index(name) >= 0;
   bool is_derived =
       first_probe && first_probe->catalog->find_derived(name) != nullptr;
@@ -424,6 +436,9 @@ bool Sema::check_member(Expr& expr, const Clause& clause) {
   if (!check_expr(base, clause)) return false;
   const std::string base_text =
       diagnostics_.source().text.substr(base.loc.offset, base.loc.length);
+  if (!access.arrow && (base.type.kind == ValueType::Kind::FlowKey ||
+                        base.type.kind == ValueType::Kind::FlowKeyAttr))
+    return check_flow_key_member(expr);
 
   TypeRef aggregate = nullptr;
   if (access.arrow) {
@@ -469,9 +484,24 @@ bool Sema::check_member(Expr& expr, const Clause& clause) {
 }
 
 bool Sema::require_value(const Expr& expr) {
-  if (expr.type.is_scalar() || expr.type.kind == ValueType::Kind::Ufid ||
-      expr.type.kind == ValueType::Kind::String)
+  if (expr.type.is_scalar() || expr.type.is_address() ||
+      expr.type.kind == ValueType::Kind::String ||
+      expr.type.kind == ValueType::Kind::FlowKey)
     return true;
+  if (expr.type.kind == ValueType::Kind::FlowKeyAttr) {
+    std::vector<std::string> paths = probes::odp_field_paths();
+    std::string example = "src";
+    for (const std::string& path : paths)
+      if (path.rfind(expr.type.odp_attr + ".", 0) == 0) {
+        example = path.substr(expr.type.odp_attr.size() + 1);
+        break;
+      }
+    diagnostics_.error(DiagnosticKind::FlowKeyNeedsField, expr.loc,
+                       {diagnostics_.source().text.substr(expr.loc.offset,
+                                                          expr.loc.length),
+                        example});
+    return false;
+  }
   diagnostics_.error(DiagnosticKind::NotAValue, expr.loc,
                      {diagnostics_.source().text.substr(expr.loc.offset,
                                                         expr.loc.length),
@@ -506,6 +536,7 @@ bool Sema::check_binary(Expr& expr, const Clause& clause) {
   };
 
   if (is_comparison(binary.op)) {
+    if (lhs.is_address() || rhs.is_address()) return check_address_comparison(expr);
     bool lhs_string = lhs.kind == ValueType::Kind::String;
     bool rhs_string = rhs.kind == ValueType::Kind::String;
     if (lhs_string && rhs_string) {

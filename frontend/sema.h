@@ -24,6 +24,9 @@ class Sema {
   // Returns false (with diagnostics recorded) when the program is wrong.
   bool check(Program& program);
 
+  // The most bytes of a flow key an event copies (--flow-key-size).
+  void set_flow_key_bytes(uint32_t bytes) { flow_key_bytes_ = bytes; }
+
  private:
   bool bind_probes(Clause& clause);
   // Expressions (sema.cpp).
@@ -36,6 +39,12 @@ class Sema {
   bool check_map_read(Expr& expr, const Clause& clause);
   bool check_str(Expr& expr, const Clause& clause);
   bool require_value(const Expr& expr);
+  // Flow keys and addresses (sema_flow_key.cpp).
+  bool is_flow_key_field(const probes::CatalogProbe& probe,
+                         const std::string& name) const;
+  bool check_flow_key(Expr& expr, const Clause& clause);
+  bool check_flow_key_member(Expr& expr);
+  bool check_address_comparison(Expr& expr);
   std::string text(const Expr& expr) const;
 
   // Statements and maps (sema_statements.cpp).  Statements that write maps
@@ -68,10 +77,14 @@ class Sema {
   probes::TypeRef probe_enum_ = nullptr;
   Program* program_ = nullptr;
   std::map<std::string, int> map_ids_;  // by MapInfo::name
+  uint32_t flow_key_bytes_ = 256;
 };
 
 // How a type reads in a message: "an integer (uint32_t)", "a pointer to
 // struct udpif_key", "enum flow_del_reason", "a ufid", "struct udpif_key".
 std::string describe(const ValueType& type);
+
+// The type of a ufid, IPv4, IPv6 or MAC literal.
+ValueType address_literal_type(const AddressLiteral& literal);
 
 }  // namespace ovsq::frontend

@@ -33,8 +33,7 @@ bool same_class(const ValueType& a, const ValueType& b) {
 }
 
 bool is_key_type(const ValueType& t) {
-  return t.is_scalar() || t.kind == ValueType::Kind::Ufid ||
-         t.kind == ValueType::Kind::String;
+  return t.is_scalar() || t.is_address() || t.kind == ValueType::Kind::String;
 }
 
 // An lhist bound: an integer literal, possibly negated.

@@ -19,20 +19,24 @@ std::vector<CatalogProbe> build_catalog() {
   const CatalogArg flow = arg("flow", "struct dpif_netlink_flow *", 8);
   const CatalogArg request = arg("request", "struct ofpbuf *", 8);
   const DerivedField ukey_ufid{"ufid", "ukey", "ufid"};
+  const DerivedField ukey_key{"key", "ukey", "key", "key_len"};
+  auto op_key = [](const char* arg) {
+    return DerivedField{"key", arg, "key", "key_len"};
+  };
 
   return {
       {"flow_result", "revalidate", "flow_result",
-       {udpif, ukey, result, reason}, {ukey_ufid}},
+       {udpif, ukey, result, reason}, {ukey_ufid, ukey_key}},
       {"flow_sweep_result", "revalidator_sweep__", "flow_sweep_result",
-       {udpif, ukey, result, reason}, {ukey_ufid}},
+       {udpif, ukey, result, reason}, {ukey_ufid, ukey_key}},
       {"reval_entry", "revalidate_ukey__", "entry",
        {udpif, ukey, arg("tcp_flags", "uint16_t", 2),
         arg("odp_actions", "struct ofpbuf *", 8),
         arg("recircs", "struct recirc_refs *", 8),
         arg("xcache", "struct xlate_cache *", 8)},
-       {ukey_ufid}},
+       {ukey_ufid, ukey_key}},
       {"reval_exit", "revalidate_ukey__", "exit", {udpif, ukey, result},
-       {ukey_ufid}},
+       {ukey_ufid, ukey_key}},
       {"start_dump", "udpif_revalidator", "start_dump",
        {udpif, arg("n_flows", "size_t", 8)}, {}},
       {"sweep_done", "udpif_revalidator", "sweep_done",
@@ -43,17 +47,18 @@ std::vector<CatalogProbe> build_catalog() {
        {arg("dpif_name", "const char *", 8),
         arg("type", "enum dpif_upcall_type", 4),
         arg("packet", "const void *", 8), arg("packet_len", "uint32_t", 4),
-        arg("key", "const struct nlattr *", 8), arg("key_len", "size_t", 8)},
+        CatalogArg{"key", "const struct nlattr *", 8, {}, "key_len"},
+        arg("key_len", "size_t", 8)},
        {}},
       {"flow_put", "dpif_netlink_operate__", "op_flow_put",
        {dpif, arg("put", "struct dpif_flow_put *", 8), flow, request},
-       {{"ufid", "put", "ufid"}}},
+       {{"ufid", "put", "ufid"}, op_key("put")}},
       {"flow_del", "dpif_netlink_operate__", "op_flow_del",
        {dpif, arg("del", "struct dpif_flow_del *", 8), flow, request},
-       {{"ufid", "del", "ufid"}}},
+       {{"ufid", "del", "ufid"}, op_key("del")}},
       {"flow_get", "dpif_netlink_operate__", "op_flow_get",
        {dpif, arg("get", "struct dpif_flow_get *", 8), flow, request},
-       {{"ufid", "get", "ufid"}}},
+       {{"ufid", "get", "ufid"}, op_key("get")}},
       {"flow_execute", "dpif_netlink_operate__", "op_flow_execute",
        {dpif, arg("execute", "struct dpif_execute *", 8),
         arg("packet", "const void *", 8), arg("packet_len", "uint32_t", 4),
@@ -141,6 +146,11 @@ std::string check_against_note(const CatalogProbe& probe,
            "; ovsq expects " + expected;
   }
   return "";
+}
+
+std::optional<std::string> enumerator_meaning(std::string_view,
+                                              std::string_view) {
+  return std::nullopt;  // placeholder until the catalog branch lands
 }
 
 }  // namespace ovsq::probes

@@ -19,16 +19,21 @@ struct CatalogArg {
   std::string c_type;   // C spelling, looked up in DWARF: "struct udpif_key *"
   int size = 8;         // bytes the note must show
   std::vector<std::string> aliases;  // other accepted names ("del_reason")
+  // A flow key passed as a pointer: the argument holding its length
+  // (upcall's key and key_len).  Such an argument reads as a flow key.
+  std::string length_arg;
 };
 
 // A field computed from an argument rather than passed: `ufid` is
 // `ukey->ufid` (inline in struct udpif_key) or `*put->ufid` (a pointer in
 // struct dpif_flow_put).  Whether the member is inline or a pointer is
-// read from DWARF.
+// read from DWARF.  `key` is the flow key `ukey->key` of `ukey->key_len`
+// bytes (or put->key, ...): a derived field with a length member.
 struct DerivedField {
-  std::string name;    // "ufid"
+  std::string name;    // "ufid", "key"
   std::string arg;     // argument it comes from: "ukey", "put"
-  std::string member;  // member of the pointed-to struct: "ufid"
+  std::string member;  // member of the pointed-to struct: "ufid", "key"
+  std::string length_member;  // flow keys: the length member, "key_len"
 };
 
 struct CatalogProbe {
@@ -63,5 +68,10 @@ std::vector<std::string> catalog_probe_names();
 std::string check_against_note(const CatalogProbe& probe,
                                const UsdtProbe& note,
                                const std::string& binary);
+
+// What an enumerator of one of OVS's enums means, e.g. for
+// ("enum flow_del_reason", "FDR_FLOW_IDLE"); nullopt when unknown.
+std::optional<std::string> enumerator_meaning(std::string_view enum_name,
+                                              std::string_view enumerator);
 
 }  // namespace ovsq::probes

@@ -42,6 +42,13 @@ int compare_column(const Column& c, const uint8_t* a, const uint8_t* b) {
           return r;
       return 0;
     }
+    case ColumnKind::Ipv4:
+    case ColumnKind::Ipv6:
+    case ColumnKind::Mac:
+    case ColumnKind::FlowKey: {  // network order: bytes sort as addresses
+      int r = std::memcmp(pa, pb, c.size);
+      return r < 0 ? -1 : r > 0 ? 1 : 0;
+    }
     case ColumnKind::String: {
       auto text = [&](const uint8_t* p) {
         const void* nul = std::memchr(p, 0, c.size);

@@ -50,6 +50,13 @@ enum class ColumnKind {
   Pointer,   // printed as 0x... hex
   Ufid,      // 16 bytes, ovs_u128 u32[4], printed as ufid:%08x-%04x-...
   String,    // `size` bytes of text, NUL-padded (may fill all `size`)
+  Ipv4,      // 4 bytes, network order: 192.168.10.10
+  Ipv6,      // 16 bytes, network order: 2001:db8::1 (inet_ntop's form)
+  Mac,       // 6 bytes: 0e:04:47:fc:74:51
+  // A datapath flow key: u64 its length in the target, u32 the bytes
+  // copied (0: unreadable), u32 padding, then `size - 16` bytes; printed as
+  // an ODP flow string (runtime/odp_key_format.h), marked when truncated.
+  FlowKey,
 };
 
 struct Column {

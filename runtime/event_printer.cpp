@@ -32,6 +32,10 @@ size_t column_width(const Column& column) {
     case ColumnKind::Pointer: width = kPointerWidth; break;
     case ColumnKind::Ufid: width = kUfidWidth; break;
     case ColumnKind::String: width = column.size; break;
+    case ColumnKind::Ipv4: width = 15; break;   // 255.255.255.255
+    case ColumnKind::Ipv6: width = 39; break;   // 8 groups of 4 and 7 ':'
+    case ColumnKind::Mac: width = 17; break;
+    case ColumnKind::FlowKey: break;  // as long as the key: not padded
     case ColumnKind::Enum:
       for (const auto& [value, name] : column.enumerators)
         width = std::max(width, name.size());

@@ -1,9 +1,13 @@
 #include "runtime/value_format.h"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <cstring>
+
+#include "runtime/odp_key_format.h"
 
 namespace ovsq::runtime {
 namespace {
@@ -57,6 +61,10 @@ bool integer_value(const Column& c, const uint8_t* base, bool& is_signed,
       return true;
     case ColumnKind::Ufid:
     case ColumnKind::String:
+    case ColumnKind::Ipv4:
+    case ColumnKind::Ipv6:
+    case ColumnKind::Mac:
+    case ColumnKind::FlowKey:
       return false;
   }
   return false;
@@ -168,6 +176,43 @@ void append_value(std::string& out, const Column& col, const uint8_t* base) {
       const void* nul = std::memchr(s, 0, col.size);
       size_t n = nul ? static_cast<const char*>(nul) - s : col.size;
       append_printable(out, std::string_view(s, n));
+      return;
+    }
+    case ColumnKind::Ipv4:
+      for (int i = 0; i < 4; ++i) {
+        if (i) out.push_back('.');
+        append_number(out, unsigned(p[i]));
+      }
+      return;
+    case ColumnKind::Ipv6: {
+      char buf[INET6_ADDRSTRLEN];
+      inet_ntop(AF_INET6, p, buf, sizeof buf);
+      out.append(buf);
+      return;
+    }
+    case ColumnKind::Mac: {
+      char buf[17];
+      char* q = buf;
+      for (int i = 0; i < 6; ++i) {
+        if (i) *q++ = ':';
+        q = put_hex(q, p[i], 2);
+      }
+      out.append(buf, sizeof buf);
+      return;
+    }
+    case ColumnKind::FlowKey: {
+      uint64_t key_len = read_unsigned(p, 8);
+      uint32_t copied = uint32_t(read_unsigned(p + 8, 4));
+      uint32_t capacity = col.size > 16 ? col.size - 16 : 0;
+      if (key_len == 0) {
+        out.append("(empty key)");
+      } else if (copied == 0) {
+        out.append("(key unreadable: ");
+        append_number(out, key_len);
+        out.append(" bytes)");
+      } else {
+        format_odp_key(out, p + 16, std::min(copied, capacity), key_len);
+      }
       return;
     }
   }

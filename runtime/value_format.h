@@ -12,6 +12,10 @@
 //   String            the bytes up to the first NUL (or all `size` bytes);
 //                     bytes outside printable ASCII (0x20..0x7e) as \xNN
 //                     with two lower-case hex digits
+//   Ipv4, Ipv6, Mac   192.168.10.10, 2001:db8::1, 0e:04:47:fc:74:51
+//   FlowKey           the ODP flow string (runtime/odp_key_format.h);
+//                     "(empty key)", or "(key unreadable: N bytes)" when
+//                     the target's memory could not be read
 //
 // Also printf events: PrintfFormat turns a printf layout's pieces into its
 // line of text, rebuilding each C conversion from its parts so that nothing
