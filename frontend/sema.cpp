@@ -181,14 +181,15 @@ bool Sema::bind_probes(Clause& clause) {
   bool ok = true;
   for (size_t i = 0; i < clause.probes.size(); ++i) {
     ProbeRef& ref = clause.probes[i];
-    for (size_t j = 0; j < i; ++j) {
+    ref.catalog = probes::find_catalog_probe(ref.name);
+    // Versions of one probe are different CatalogProbes: compare names.
+    for (size_t j = 0; j < i && ref.catalog; ++j) {
       if (clause.probes[j].catalog &&
-          clause.probes[j].catalog == probes::find_catalog_probe(ref.name)) {
+          clause.probes[j].catalog->full_name() == ref.catalog->full_name()) {
         diagnostics_.error(DiagnosticKind::DuplicateProbe, ref.loc, {ref.name});
         ok = false;
       }
     }
-    ref.catalog = probes::find_catalog_probe(ref.name);
     if (!ref.catalog) {
       diagnostics_.error_with_suggestion(DiagnosticKind::UnknownProbe, ref.loc,
                                          {ref.name}, ref.name,
@@ -203,9 +204,13 @@ bool Sema::bind_probes(Clause& clause) {
       ok = false;
       continue;
     }
-    std::string mismatch =
-        probes::check_against_note(*ref.catalog, *ref.usdt, notes_.path);
-    if (!mismatch.empty()) {
+    // The argument order the binary passes: from here on, argument indexes
+    // follow that version.
+    std::string mismatch;
+    if (const probes::CatalogProbe* version = probes::select_version(
+            *ref.catalog, *ref.usdt, notes_.path, mismatch)) {
+      ref.catalog = version;
+    } else {
       diagnostics_.error(DiagnosticKind::CatalogMismatch, ref.loc, {mismatch});
       ok = false;
     }
@@ -450,6 +455,13 @@ bool Sema::check_member(Expr& expr, const Clause& clause) {
     return false;
   }
   std::optional<probes::Member> member = aggregate->find_member(access.member);
+  if (!member && aggregate->partial) {
+    // ovsq's built-in layout (no debug info) stops before this member.
+    diagnostics_.error(DiagnosticKind::OpaqueStruct, access.member_loc,
+                       {base_text + (access.arrow ? "->" : ".") + access.member,
+                        "a member of " + aggregate->name});
+    return false;
+  }
   if (!member) {
     diagnostics_.error_with_suggestion(
         DiagnosticKind::UnknownMember, access.member_loc,
