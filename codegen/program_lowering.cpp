@@ -193,6 +193,8 @@ llvm::Value* ProgramLowering::value(const Expr& expr) {
   if (expr.as<frontend::MemberAccess>())
     return read_user_int(address(expr), expr.type.size, expr.type.is_signed);
   if (expr.as<frontend::MapRead>()) return map_read(expr);
+  if (const auto* call = expr.as<frontend::Call>())  // meaning(e): e's value
+    if (call->name == "meaning") return value(*call->args[0]);
   if (const auto* unary = expr.as<frontend::Unary>()) {
     llvm::Value* operand = value(*unary->operand);
     switch (unary->op) {

@@ -16,6 +16,7 @@
 #include "frontend/parser.h"
 #include "frontend/sema.h"
 #include "probes/catalog.h"
+#include "probes/catalog_types.h"
 #include "probes/debug_info.h"
 #include "probes/usdt_notes.h"
 #include "runtime/process.h"
@@ -111,8 +112,20 @@ int list_probes(const std::string& binary) {
     const probes::CatalogProbe* known =
         probes::find_catalog_probe(probe.full_name());
     std::cout << probe.full_name();
-    if (known) std::cout << "  (ovsq: " << known->short_name << ")";
-    else std::cout << "  (not in ovsq's catalog)";
+    if (known) {
+      // The argument order it passes, when it is not upstream's.
+      std::string error;
+      const probes::CatalogProbe* version =
+          probes::select_version(*known, probe, binary, error);
+      std::cout << "  (ovsq: " << known->short_name;
+      if (version == nullptr)
+        std::cout << "; its arguments match no order ovsq knows";
+      else if (version != known)
+        std::cout << ", " << version->version << " argument order";
+      std::cout << ")";
+    } else {
+      std::cout << "  (not in ovsq's catalog)";
+    }
     std::cout << "\n";
     for (const probes::UsdtLocation& location : probe.locations) {
       char address[32];
@@ -192,8 +205,13 @@ int run(const Options& options, PhaseClock& clock) {
   probes::DebugInfoOptions debug_options;
   debug_options.debug_file = options.debug_file;
   if (!options.debug_dirs.empty()) debug_options.debug_dirs = options.debug_dirs;
-  std::unique_ptr<probes::DebugInfo> debug_info =
-      probes::DebugInfo::open(target.binary, debug_options);
+  // Without DWARF (and no --debug-file), the catalog's built-in types of
+  // upstream OVS, with one warning.
+  probes::OpenedDebugInfo opened =
+      probes::open_debug_info(target.binary, debug_options);
+  if (!opened.warning.empty())
+    std::cerr << "ovsq: warning: " << opened.warning << std::endl;
+  std::unique_ptr<probes::DebugInfo> debug_info = std::move(opened.info);
   clock.mark("probes and debug info");
 
   frontend::Sema sema(notes, *debug_info, diagnostics);

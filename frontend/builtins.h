@@ -46,10 +46,11 @@ inline std::vector<std::string> aggregation_functions() {
   return {"count", "sum", "avg", "min", "max", "hist", "lhist"};
 }
 
-// Every function a query may call: the aggregations and str().
+// Every function a query may call: the aggregations, str() and meaning().
 inline std::vector<std::string> function_names() {
   std::vector<std::string> names = aggregation_functions();
   names.push_back("str");
+  names.push_back("meaning");
   return names;
 }
 

@@ -187,14 +187,15 @@ bool Sema::bind_probes(Clause& clause) {
   bool ok = true;
   for (size_t i = 0; i < clause.probes.size(); ++i) {
     ProbeRef& ref = clause.probes[i];
-    for (size_t j = 0; j < i; ++j) {
+    ref.catalog = probes::find_catalog_probe(ref.name);
+    // Versions of one probe are different CatalogProbes: compare names.
+    for (size_t j = 0; j < i && ref.catalog; ++j) {
       if (clause.probes[j].catalog &&
-          clause.probes[j].catalog == probes::find_catalog_probe(ref.name)) {
+          clause.probes[j].catalog->full_name() == ref.catalog->full_name()) {
         diagnostics_.error(DiagnosticKind::DuplicateProbe, ref.loc, {ref.name});
         ok = false;
       }
     }
-    ref.catalog = probes::find_catalog_probe(ref.name);
     if (!ref.catalog) {
       diagnostics_.error_with_suggestion(DiagnosticKind::UnknownProbe, ref.loc,
                                          {ref.name}, ref.name,
@@ -209,9 +210,13 @@ bool Sema::bind_probes(Clause& clause) {
       ok = false;
       continue;
     }
-    std::string mismatch =
-        probes::check_against_note(*ref.catalog, *ref.usdt, notes_.path);
-    if (!mismatch.empty()) {
+    // The argument order the binary passes: from here on, argument indexes
+    // follow that version.
+    std::string mismatch;
+    if (const probes::CatalogProbe* version = probes::select_version(
+            *ref.catalog, *ref.usdt, notes_.path, mismatch)) {
+      ref.catalog = version;
+    } else {
       diagnostics_.error(DiagnosticKind::CatalogMismatch, ref.loc, {mismatch});
       ok = false;
     }
@@ -239,6 +244,7 @@ bool Sema::check_expr(Expr& expr, const Clause& clause) {
   if (expr.as<MapRead>()) return check_map_read(expr, clause);
   if (const auto* call = expr.as<Call>()) {
     if (call->name == "str") return check_str(expr, clause);
+    if (call->name == "meaning") return check_meaning(expr, clause);
     if (is_aggregation_function(call->name))
       diagnostics_.error(DiagnosticKind::AggregationInExpression, expr.loc,
                          {call->name});
@@ -282,6 +288,28 @@ bool Sema::check_str(Expr& expr, const Clause& clause) {
   }
   expr.type.kind = ValueType::Kind::String;
   expr.type.size = uint32_t(length);
+  return true;
+}
+
+// meaning(e): the enum value e, printed as what its enumerator means
+// ("flow idle timeout" for FDR_FLOW_IDLE), from the catalog.
+bool Sema::check_meaning(Expr& expr, const Clause& clause) {
+  Call& call = *expr.as<Call>();
+  if (call.args.size() != 1) {
+    diagnostics_.error(DiagnosticKind::WrongArgumentCount, expr.loc,
+                       {"meaning", "1 argument (an enum value)",
+                        std::to_string(call.args.size())});
+    return false;
+  }
+  Expr& value = *call.args[0];
+  if (!check_expr(value, clause)) return false;
+  if (value.type.kind != ValueType::Kind::Enum) {
+    diagnostics_.error(DiagnosticKind::MeaningNotEnum, value.loc,
+                       {text(value), describe(value.type)});
+    return false;
+  }
+  expr.type = value.type;
+  expr.type.meaning = true;
   return true;
 }
 
@@ -465,6 +493,13 @@ bool Sema::check_member(Expr& expr, const Clause& clause) {
     return false;
   }
   std::optional<probes::Member> member = aggregate->find_member(access.member);
+  if (!member && aggregate->partial) {
+    // ovsq's built-in layout (no debug info) stops before this member.
+    diagnostics_.error(DiagnosticKind::OpaqueStruct, access.member_loc,
+                       {base_text + (access.arrow ? "->" : ".") + access.member,
+                        "a member of " + aggregate->name});
+    return false;
+  }
   if (!member) {
     diagnostics_.error_with_suggestion(
         DiagnosticKind::UnknownMember, access.member_loc,

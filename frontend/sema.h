@@ -38,6 +38,7 @@ class Sema {
   bool check_binary(Expr& expr, const Clause& clause);
   bool check_map_read(Expr& expr, const Clause& clause);
   bool check_str(Expr& expr, const Clause& clause);
+  bool check_meaning(Expr& expr, const Clause& clause);
   bool require_value(const Expr& expr);
   // Flow keys and addresses (sema_flow_key.cpp).
   bool is_flow_key_field(const probes::CatalogProbe& probe,

@@ -216,10 +216,10 @@ std::unique_ptr<DebugInfo> DebugInfo::open(const std::string& binary,
   if (!link.empty())
     how += (how.empty() ? "by its .gnu_debuglink " : ", nor by its .gnu_debuglink ") +
            link + " in " + join(link_dirs);
-  std::string msg = "no debug info for " + binary + ": it has no .debug_info";
-  if (build_id.empty()) msg += " and no build-id";
-  if (!how.empty()) msg += ", and none was found " + how;
-  throw UserError(msg + "; install its debug symbols or pass --debug-file");
+  std::string reason = "it has no .debug_info";
+  if (build_id.empty()) reason += " and no build-id";
+  if (!how.empty()) reason += ", and none was found " + how;
+  throw NoDebugInfoError(binary, reason);
 }
 
 }  // namespace ovsq::probes

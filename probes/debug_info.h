@@ -15,12 +15,32 @@
 #include <vector>
 
 #include "probes/types.h"
+#include "support/error.h"
 
 namespace ovsq::probes {
 
 struct DebugInfoOptions {
   std::string debug_file;              // --debug-file; empty = search
   std::vector<std::string> debug_dirs = {"/usr/lib/debug"};  // --debug-dir
+};
+
+// DebugInfo::open's error when its search found no DWARF (and no
+// --debug-file was given): the one case the driver may answer with the
+// catalog's built-in types (probes/catalog_types.h) instead.
+class NoDebugInfoError : public UserError {
+ public:
+  NoDebugInfoError(const std::string& binary, const std::string& reason)
+      : UserError("no debug info for " + binary + ": " + reason +
+                  "; install its debug symbols or pass --debug-file"),
+        binary_(binary),
+        reason_(reason) {}
+  const std::string& binary() const { return binary_; }
+  // "it has no .debug_info, and none was found by build-id ... under ..."
+  const std::string& reason() const { return reason_; }
+
+ private:
+  std::string binary_;
+  std::string reason_;
 };
 
 class DebugInfo {
@@ -32,7 +52,8 @@ class DebugInfo {
   // debug symbols or pass --debug-file"), when the binary or the
   // --debug-file cannot be opened ("cannot open PATH: strerror"), when the
   // --debug-file has no DWARF, or when its build-id is not the binary's.
-  // A debuglink candidate with another build-id is skipped.
+  // A debuglink candidate with another build-id is skipped.  The search
+  // finding nothing throws the NoDebugInfoError subclass.
   static std::unique_ptr<DebugInfo> open(const std::string& binary,
                                          const DebugInfoOptions& options);
   virtual ~DebugInfo() = default;

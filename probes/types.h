@@ -45,6 +45,9 @@ struct Type {
   uint64_t size = 0;    // bytes; 0 for void, functions, incomplete types
   bool is_signed = false;
   bool complete = true; // false for a declared-only struct/union/enum
+  // A struct from ovsq's built-in layouts (no DWARF): `members` holds only
+  // the members ovsq knows; the real struct has more, and `size` is 0.
+  bool partial = false;
   TypeRef target = nullptr;       // Pointer: pointee; Array: element
   uint64_t count = 0;             // Array: element count
   std::vector<Member> members;    // Struct, Union

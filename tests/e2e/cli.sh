@@ -11,6 +11,8 @@ locations=$(readelf -n "$SIM" | grep -c 'Name: flow_result')
   || fail "--list does not show all $locations flow_result locations"
 grep -q '^    0x[0-9a-f]*  8@%r[a-z0-9]* 8@%r[a-z0-9]* 4@' "$TEST_DIR/list.out" || fail "no argument specs in --list"
 "$OVSQ" --binary "$SIM_SEMA" --list | grep -q '  semaphore  ' || fail "--list does not mark semaphores"
+"$OVSQ" --binary "$SIM_SEED_ORDER" --list | grep -qx 'revalidate:flow_result  (ovsq: flow_result, seed patch v9 argument order)' \
+  || fail "--list does not say which argument order flow_result passes"
 
 # --version and --help.
 [ "$("$OVSQ" --version)" = "ovsq 0.1.0" ] || fail "--version: $("$OVSQ" --version)"

@@ -2,7 +2,8 @@
 # ovsq against it, fire known events and compare what ovsq printed.
 #
 # Every test is run by meson as `bash TEST.sh` with OVSQ, SIM, SIM_STRIPPED,
-# SIM_DEBUG_DIR, SIM_SEMA, SIM_NODEBUG and SOURCE_ROOT in the environment.
+# SIM_DEBUG_DIR, SIM_SEMA, SIM_NODEBUG, SIM_SEED_ORDER and SOURCE_ROOT in the
+# environment.
 # Exit codes follow meson: 0 pass, 77 skip, anything else fail.
 set -u
 

@@ -93,6 +93,12 @@ transition_ukey_state(struct udpif_key *ukey, enum ukey_state dst)
 #ifdef SIM_SEED_ORDER
 #define FLOW_RESULT_PROBE(provider, name, udpif, ukey, result, reason) \
     DTRACE_PROBE4(provider, name, result, reason, udpif, ukey)
+#elif defined(SIM_ODD_ORDER)
+/* -DSIM_ODD_ORDER: no known version, the enums widened to 8 bytes (sizes
+ * 8,8,8,8), so tests can check the error for a probe that matches none. */
+#define FLOW_RESULT_PROBE(provider, name, udpif, ukey, result, reason) \
+    DTRACE_PROBE4(provider, name, udpif, ukey, (uint64_t) (result),  \
+                  (uint64_t) (reason))
 #else
 #define FLOW_RESULT_PROBE(provider, name, udpif, ukey, result, reason) \
     DTRACE_PROBE4(provider, name, udpif, ukey, result, reason)

@@ -153,6 +153,7 @@ struct dpif_flow_del {
     const struct nlattr *key;
     size_t key_len;
     const ovs_u128 *ufid;
+    bool terse;
     unsigned pmd_id;
     struct dpif_flow_stats *stats;
 };
