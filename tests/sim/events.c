@@ -54,7 +54,7 @@ sim_world_init(const char *dpif_name)
         pthread_mutex_init(&ukey->mutex.lock, NULL);
         ukey->mutex.where = "<unlocked>";
         ukey->stats.n_packets = 10 * (i + 1);
-        ukey->stats.n_bytes = ukey->stats.n_packets * SIM_PACKET_LEN;
+        ukey->stats.n_bytes = ukey->stats.n_packets * flow->packet_len;
         ukey->stats.tcp_flags = sim_flow_tcp_flags(flow);
         ukey->dp_layer = "ovs";
         ukey->created = 1000000 + i;
@@ -129,11 +129,11 @@ packet_init(struct dp_packet *packet, uint8_t *buf, size_t size,
             const struct sim_flow *flow)
 {
     memset(packet, 0, sizeof *packet);
-    memcpy(buf + SIM_HEADROOM, flow->packet, SIM_PACKET_LEN);
+    memcpy(buf + SIM_HEADROOM, flow->packet, flow->packet_len);
     packet->base_ = buf;
     packet->allocated_ = (uint32_t) size;
     packet->data_ofs = SIM_HEADROOM;
-    packet->size_ = SIM_PACKET_LEN;
+    packet->size_ = flow->packet_len;
     packet->odp_in_port = flow->in_port;
 }
 

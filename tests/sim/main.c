@@ -17,14 +17,15 @@
  *   reval_exit ufid:<U> result=<R>
  *   start_dump n_flows=<N>
  *   sweep_done n_flows=<N> max_idle_ms=<M>
- *   upcall type=<DPIF_UC_MISS|DPIF_UC_ACTION> len=98
+ *   upcall type=<DPIF_UC_MISS|DPIF_UC_ACTION> len=<L>  (98, 102 or 118)
  *   flow_put ufid:<U>                      (ufid:none with ufid=none)
  *   flow_del ufid:<U>
  *   flow_get ufid:<U>
- *   flow_execute len=98
+ *   flow_execute len=<L>
  *   run_start
  *   poll_block
  *   key <K> <odp flow string>              `key K`
+ *   keys <F>-<L> ipv4_tcp=<N> ... tunnel=<N>  `keys N`, `keys F L`
  *   <short_name> <value>                   `semaphores`, one per probe
  *   fired <N>                              --rate, at the end
  *   ns_per_iter <F>                        --rate 0, at the end
@@ -240,6 +241,22 @@ run_command(char **args, int n_args, char *err, size_t err_size)
         printf("key %" PRIu64 " ", n);
         sim_flow_format(&flow, stdout);
         putchar('\n');
+    } else if (!strcmp(cmd, "keys")) {
+        uint64_t first = 1, last;
+        if (n_args == 2 && parse_u64(args[1], &last)) {
+            /* keys N: events 1..N */
+        } else if (n_args != 3 || !parse_u64(args[1], &first) || !first
+                   || !parse_u64(args[2], &last) || last < first) {
+            return "usage: keys <N> | keys <first> <last>";
+        }
+        struct sim_flow_counts c;
+        sim_flow_count(first, last, &c);
+        printf("keys %" PRIu64 "-%" PRIu64 " ipv4_tcp=%" PRIu64
+               " ipv4_udp=%" PRIu64 " ipv6_tcp=%" PRIu64 " ipv6_udp=%" PRIu64
+               " tcp_443=%" PRIu64 " vlan=%" PRIu64 " ct=%" PRIu64
+               " tunnel=%" PRIu64 "\n",
+               first, last, c.ipv4_tcp, c.ipv4_udp, c.ipv6_tcp, c.ipv6_udp,
+               c.tcp_443, c.vlan, c.ct, c.tunnel);
     } else if (!strcmp(cmd, "semaphores")) {
         if (n_args != 1) {
             return "usage: semaphores";
@@ -378,7 +395,7 @@ usage(void)
             "       vswitchd-sim --rate HZ [--count N] [--probe NAME]"
             " [--comm NAME] [--ready] [--wait]\n"
             "Commands on stdin: fire <probe> [name=value]..., mix N, key K,"
-            " semaphores, quit.\n");
+            " keys N, semaphores, quit.\n");
     exit(2);
 }
 

@@ -347,17 +347,36 @@ void main_poll_block(void);
 
 /* ---- flows.c ----------------------------------------------------------- */
 
-#define SIM_PACKET_LEN 98   /* eth 14 + ipv4 20 + tcp 20/udp 8 + payload */
-#define SIM_KEY_MAX 128     /* bytes; the sim's keys are 64 */
+/* Flow kinds by flow index f (1..SIM_N_FLOWS); README.md has the counts.
+ * The family and L4 protocol follow f % 4 for every flow (1: IPv4/TCP,
+ * 2: IPv4/UDP, 3: IPv6/TCP, 0: IPv6/UDP); three flows add more. */
+#define SIM_FLOW_VLAN 201     /* 802.1Q-tagged (IPv4/TCP inside) */
+#define SIM_FLOW_CT 202       /* conntrack fields, recirc_id 1 (IPv4/UDP) */
+#define SIM_FLOW_TUNNEL 203   /* VXLAN tunnel metadata (IPv6/TCP inside) */
+
+#define SIM_PACKET_LEN 118  /* the longest packet: eth 14 + ipv6 40 + l4 64 */
+#define SIM_KEY_MAX 256     /* bytes; the sim's keys are 64 to 144 */
 #define SIM_N_FLOWS 256     /* flows repeat with period 256 in k */
 
-/* One datapath flow: its key, an exact-match mask, actions, and an
- * Ethernet/IPv4 packet matching it. */
+/* One datapath flow: its key, a mask, actions, and a packet matching it. */
 struct sim_flow {
     uint32_t index;          /* 1..SIM_N_FLOWS */
+    uint32_t recirc_id;
     uint32_t in_port;
+    bool tunnel;             /* tun_* are set */
+    uint64_t tun_id;
+    uint32_t tun_src, tun_dst;     /* host order */
+    uint8_t tun_ttl;
+    uint16_t tun_tp_dst;
+    bool ct;                 /* ct_* are set */
+    uint32_t ct_state;       /* OVS_CS_F_* */
+    uint16_t ct_zone;
+    uint32_t ct_mark;
     uint8_t eth_src[6], eth_dst[6];
-    uint32_t ipv4_src, ipv4_dst;   /* host order */
+    uint16_t vlan_tci;       /* key TCI (VLAN_CFI set), 0 when untagged */
+    uint16_t eth_type;       /* of the IP header: 0x0800 or 0x86dd */
+    uint32_t ipv4_src, ipv4_dst;   /* host order, IPv4 flows */
+    uint8_t ipv6_src[16], ipv6_dst[16];   /* IPv6 flows */
     uint8_t proto;                 /* IPPROTO_TCP or IPPROTO_UDP */
     uint16_t l4_src, l4_dst;       /* host order */
     uint32_t key[SIM_KEY_MAX / 4];   /* netlink attributes, 4-aligned */
@@ -367,6 +386,7 @@ struct sim_flow {
     uint32_t actions[4];
     size_t actions_len;
     uint8_t packet[SIM_PACKET_LEN];
+    uint32_t packet_len;     /* 98 IPv4, 118 IPv6, 102 VLAN-tagged IPv4 */
 };
 
 uint64_t sim_splitmix64(uint64_t x);
@@ -379,8 +399,16 @@ void sim_ufid_format(const ovs_u128 *ufid, char buf[SIM_UFID_STRLEN]);
 uint32_t sim_flow_index(uint64_t k);
 /* Fills `flow` for flow index `index`. */
 void sim_flow_build(struct sim_flow *flow, uint32_t index);
-/* The flow key as an ODP flow string (OVS's dpctl/dump-flows spelling). */
+/* The flow key as an ODP flow string (OVS's dpctl/dump-flows spelling),
+ * decoded from flow->key. */
 void sim_flow_format(const struct sim_flow *flow, FILE *out);
+/* Counts of flow kinds over event numbers first..last (README: `keys`). */
+struct sim_flow_counts {
+    uint64_t ipv4_tcp, ipv4_udp, ipv6_tcp, ipv6_udp;
+    uint64_t tcp_443, vlan, ct, tunnel;
+};
+void sim_flow_count(uint64_t first, uint64_t last,
+                    struct sim_flow_counts *counts);
 /* The TCP flags reval_entry reports by default for this flow. */
 uint16_t sim_flow_tcp_flags(const struct sim_flow *flow);
 
