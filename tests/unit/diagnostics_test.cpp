@@ -188,6 +188,14 @@ TEST(Diagnostics, EveryKindsText) {
        "'limit' needs a number of rows such as 100, not a duration"},
       {K(RunLimitIsZero), "'A' needs a value greater than zero"},
       {K(DuplicateRunLimit), "'A' is given twice"},
+      {K(InvalidUfidLiteral),
+       "invalid ufid literal 'A': a ufid is written as OVS prints it, ufid: "
+       "and 32 hex digits grouped 8-4-4-4-12"},
+      {K(InvalidIpv4Literal),
+       "invalid IPv4 address 'A': four decimal numbers from 0 to 255"},
+      {K(InvalidAddressLiteral),
+       "invalid address 'A': expected an IPv6 address such as 2001:db8::1 or "
+       "a MAC address such as 0e:04:47:fc:74:51"},
       {K(UnknownProbe), "unknown probe 'A'"},
       {K(ProbeNotInBinary), "probe 'A' (B) is not in C"},
       {K(UnknownField), "probe 'A' has no field 'B'"},
@@ -218,6 +226,13 @@ TEST(Diagnostics, EveryKindsText) {
        "strings can only be compared with == and !=, not 'A'"},
       {K(StringComparison), "a string can only be compared with a string literal"},
       {K(StrNotPointer), "str() reads text at a pointer, but 'A' is B"},
+      {K(UnknownFlowField), "the flow key has no field 'A'"},
+      {K(FlowKeyNeedsField),
+       "'A' is a flow-key attribute with fields: write 'A.<field>', e.g. 'A.B'"},
+      {K(AddressOrdering), "A can only be compared with == and !=, not 'B'"},
+      {K(AddressComparison), "A can only be compared with a literal such as B"},
+      {K(MeaningNotEnum),
+       "meaning() takes an enum value such as 'reason', but 'A' is B"},
       {K(StrBadLength), "the length of str() must be an integer literal from 2 to A"},
       {K(UnknownFunction), "unknown function 'A'"},
       {K(AggregationInExpression),
@@ -244,6 +259,8 @@ TEST(Diagnostics, EveryKindsText) {
        "for '%')"},
       {K(PrintfArgCount), "the format has A, but printf has B after it"},
       {K(PrintfTypeMismatch), "'A' needs B, but 'C' is {3}"},
+      {K(FlowFilterSyntax), "A"},
+      {K(FlowFilterValue), "'A' is not a value of B: expected C"},
       {K(DidYouMean), "did you mean 'A'?"},
 #undef K
   };
