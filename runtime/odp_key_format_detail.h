@@ -1,0 +1,117 @@
+#pragma once
+// Internals of runtime/odp_key_format.cpp, shared with
+// odp_key_format_nested.cpp (tunnel, nsh and conntrack attributes).  Not
+// for other users.
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string>
+
+namespace ovsq::runtime::odp_detail {
+
+// One netlink attribute.
+struct Attr {
+  uint16_t type;           // nla_type without NLA_F_NESTED/NET_BYTEORDER
+  const uint8_t* payload;  // nla_len - 4 bytes
+  size_t len;
+  size_t at;               // the header's offset from the key's start
+};
+
+// Why a walk over attributes stopped.
+enum class WalkStop { End, Truncated, Malformed };
+struct WalkResult {
+  WalkStop stop = WalkStop::End;
+  size_t at = 0;  // offset from the key's start of the attribute concerned
+};
+
+// Calls visit(Attr) for each attribute of the `len` bytes at `data`, of
+// which the first `copied` are present, that lies wholly inside them.
+// `base` is the offset of `data` from the key's start.  Stops at the first
+// header with nla_len < 4 or running past `len` (Malformed), or at the
+// first attribute (or header) not wholly copied (Truncated).
+template <typename Visit>
+WalkResult walk_attrs(const uint8_t* data, size_t copied, size_t len,
+                      size_t base, Visit&& visit) {
+  if (copied > len) copied = len;
+  size_t off = 0;
+  while (off < len) {
+    if (len - off < 4) return {WalkStop::Malformed, base + off};
+    if (off + 4 > copied) return {WalkStop::Truncated, base + off};
+    uint16_t nla_len, nla_type;
+    std::memcpy(&nla_len, data + off, 2);
+    std::memcpy(&nla_type, data + off + 2, 2);
+    if (nla_len < 4 || nla_len > len - off)
+      return {WalkStop::Malformed, base + off};
+    if (nla_len > copied - off) return {WalkStop::Truncated, base + off};
+    visit(Attr{static_cast<uint16_t>(nla_type & 0x3fff), data + off + 4,
+               static_cast<size_t>(nla_len - 4), base + off});
+    off += (static_cast<size_t>(nla_len) + 3) & ~size_t{3};
+  }
+  return {};
+}
+
+// Appends ",...(malformed at byte N)" (no comma when `first`) for a walk
+// that stopped on a malformed header; nothing otherwise.
+void put_malformed(std::string& out, const WalkResult& r, bool first);
+
+// Reads (unaligned).  `be` ones are network order.
+inline uint16_t rd_u16(const uint8_t* p) {
+  uint16_t v;
+  std::memcpy(&v, p, 2);
+  return v;
+}
+inline uint32_t rd_u32(const uint8_t* p) {
+  uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+inline uint16_t rd_be16(const uint8_t* p) {
+  return static_cast<uint16_t>(p[0] << 8 | p[1]);
+}
+inline uint32_t rd_be32(const uint8_t* p) {
+  return uint32_t{p[0]} << 24 | uint32_t{p[1]} << 16 | uint32_t{p[2]} << 8 |
+         p[3];
+}
+inline uint64_t rd_be64(const uint8_t* p) {
+  return uint64_t{rd_be32(p)} << 32 | rd_be32(p + 4);
+}
+
+// Text pieces, named after the printf conversions OVS uses.
+void put_dec(std::string& out, uint64_t v);      // %u
+void put_hex(std::string& out, uint64_t v);      // %x
+void put_alt_hex(std::string& out, uint64_t v);  // %#x: "0" or "0x1f"
+void put_mac(std::string& out, const uint8_t* p);
+void put_ipv4(std::string& out, const uint8_t* p);
+void put_ipv6(std::string& out, const uint8_t* p);
+// "name=" then the value then ",", as OVS's format_* helpers do before
+// ds_chomp() drops the last comma (the caller's chomp()).
+void put_field_dec(std::string& out, const char* name, uint64_t v);
+void put_field_alt_hex(std::string& out, const char* name, uint64_t v);
+void put_field_ipv4(std::string& out, const char* name, const uint8_t* p);
+void put_field_ipv6(std::string& out, const char* name, const uint8_t* p);
+void put_field_mac(std::string& out, const char* name, const uint8_t* p);
+// Drops one trailing comma (ds_chomp).
+void chomp(std::string& out);
+// Bytes as "de ad be ef" (format_generic_odp_key).
+void put_spaced_hex(std::string& out, const uint8_t* p, size_t n);
+// Bytes as one hex number without leading zero bytes: "0x1a02", or "0"
+// (ds_put_hex).
+void put_hex_number(std::string& out, const uint8_t* p, size_t n);
+// "key7(de ad)" (format_unknown_key, without its trailing comma).
+void put_unknown(std::string& out, const Attr& a);
+// "key3(bad key length 2, expected 4)(01 00)" (check_attr_len).
+void put_bad_length(std::string& out, const Attr& a, int expected);
+// Flag names joined by '|', unnamed bits as one trailing 0x..., "0" when
+// none (format_flags).
+void put_flags(std::string& out, uint32_t flags,
+               const char* (*name_of)(uint32_t bit));
+
+// The nested and conntrack attributes (odp_key_format_nested.cpp); each
+// appends the text between the attribute's parentheses.
+void format_tunnel(std::string& out, const Attr& a);
+void format_nsh(std::string& out, const Attr& a);
+void format_ct_label(std::string& out, const Attr& a);
+void format_ct_tuple4(std::string& out, const Attr& a);
+void format_ct_tuple6(std::string& out, const Attr& a);
+
+}  // namespace ovsq::runtime::odp_detail
