@@ -100,22 +100,6 @@ for b in rows[("FDR_PURGE",)]:
     assert b["count"] == 0 or b["low"] >= 128, b
 '
     ;;
-  example-main-loop)
-    # Two loop iterations, busy >= 10 ms and >= 20 ms.
-    start_sim sim "$SIM"
-    start_ovsq -p "$SIM_PID" --format json -o "$TEST_DIR/loop.json" \
-      "$SOURCE_ROOT/examples/main-loop.ovsq"
-    sim sim "fire run_start"; sleep 0.01; sim sim "fire poll_block"
-    sim sim "fire run_start"; sleep 0.02; sim sim "fire poll_block"
-    stop_ovsq
-    json_check "$TEST_DIR/loop.json" '
-h = [r for r in records if r["type"] == "histogram"]
-assert len(h) == 1 and len(h[0]["rows"]) == 1, h
-buckets = h[0]["rows"][0]["buckets"]
-assert sum(b["count"] for b in buckets) == 2, buckets
-assert all(b["count"] == 0 or b["low"] >= 8192 for b in buckets), buckets
-'
-    ;;
   printf-builtins-begin-end-exit)
     # begin and end run once each, printf formats builtins, and exit ends
     # the run after the first idle deletion: nothing after it is printed.
