@@ -255,6 +255,8 @@ llvm::Value* ProgramLowering::field_value(const Expr& field, llvm::Value** prese
         builder_.CreateUnaryIntrinsic(llvm::Intrinsic::bswap, builder_.CreateTrunc(v, narrow)),
         i64());
   }
+  if (f.shift) v = builder_.CreateLShr(v, f.shift);
+  if (f.mask) v = builder_.CreateAnd(v, f.mask);
   return builder_.CreateSelect(read.present, v, builder_.getInt64(0));
 }
 

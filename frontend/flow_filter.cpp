@@ -74,13 +74,15 @@ ExprPtr literal_for(const probes::OdpField& field, const std::string& text, Sour
       }
       if (used != text.size() || text[0] == '-') return nullptr;
       if (field.size < 8 && v >> (8 * field.size)) return nullptr;
+      if (field.mask && v > field.mask) return nullptr;
       return make(loc, IntLiteral{v, false});
     }
   }
   return address ? make(loc, *address) : nullptr;
 }
 
-const char* value_description(const probes::OdpField& field) {
+std::string value_description(const probes::OdpField& field) {
+  if (field.mask) return "a number from 0 to " + std::to_string(field.mask);
   switch (field.kind) {
     case probes::OdpFieldKind::Ipv4: return "an IPv4 address such as 192.168.10.10";
     case probes::OdpFieldKind::Ipv6: return "an IPv6 address such as 2001:db8::1";

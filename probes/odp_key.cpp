@@ -19,6 +19,8 @@ struct Row {
   uint32_t offset;
   uint32_t size;
   OdpFieldKind kind;
+  uint32_t shift = 0;
+  uint64_t mask = 0;
 };
 
 using K = OdpFieldKind;
@@ -31,6 +33,10 @@ using K = OdpFieldKind;
 // An attribute whose whole payload is one scalar of `size` bytes.
 #define OVSQ_KEY_SCALAR(attr, type, size, kind) \
   Row{attr, "", OVS_KEY_ATTR_##type, false, 0, size, kind}
+// Bits of an attribute's first `size`-byte big-endian word: the VLAN TCI,
+// an MPLS label stack entry (the outermost).
+#define OVSQ_KEY_BITS(attr, name, type, size, shift, mask) \
+  Row{attr, name, OVS_KEY_ATTR_##type, false, 0, size, K::BigEndian, shift, mask}
 // A scalar OVS_TUNNEL_KEY_ATTR_* nested in OVS_KEY_ATTR_TUNNEL.
 #define OVSQ_TUN_FIELD(name, type, size, kind) \
   Row{"tunnel", name, OVS_TUNNEL_KEY_ATTR_##type, true, 0, size, kind}
@@ -60,6 +66,12 @@ constexpr Row kRows[] = {
     OVSQ_KEY_FIELD("eth", "src", ETHERNET, ethernet, eth_src, K::Mac),
     OVSQ_KEY_FIELD("eth", "dst", ETHERNET, ethernet, eth_dst, K::Mac),
     OVSQ_KEY_SCALAR("eth_type", ETHERTYPE, 2, K::BigEndian),
+    OVSQ_KEY_BITS("vlan", "vid", VLAN, 2, 0, 0x0fff),
+    OVSQ_KEY_BITS("vlan", "pcp", VLAN, 2, 13, 0x7),
+    OVSQ_KEY_BITS("mpls", "label", MPLS, 4, 12, 0xfffff),
+    OVSQ_KEY_BITS("mpls", "tc", MPLS, 4, 9, 0x7),
+    OVSQ_KEY_BITS("mpls", "ttl", MPLS, 4, 0, 0xff),
+    OVSQ_KEY_BITS("mpls", "bos", MPLS, 4, 8, 0x1),
 
     OVSQ_KEY_FIELD("ipv4", "src", IPV4, ipv4, ipv4_src, K::Ipv4),
     OVSQ_KEY_FIELD("ipv4", "dst", IPV4, ipv4, ipv4_dst, K::Ipv4),
@@ -101,6 +113,7 @@ constexpr Row kRows[] = {
 
 #undef OVSQ_KEY_FIELD
 #undef OVSQ_KEY_SCALAR
+#undef OVSQ_KEY_BITS
 #undef OVSQ_TUN_FIELD
 
 // The sizes each kind allows (odp_key.h).
@@ -171,7 +184,7 @@ const std::vector<OdpField>& fields() {
     out.reserve(std::size(kRows));
     for (const Row& r : kRows)
       out.push_back(OdpField{r.attr, r.name, r.attr_type, r.in_tunnel,
-                             r.offset, r.size, r.kind});
+                             r.offset, r.size, r.kind, r.shift, r.mask});
     return out;
   }();
   return table;

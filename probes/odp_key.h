@@ -32,6 +32,11 @@ struct OdpField {
   uint32_t offset = 0;     // bytes into the attribute's payload
   uint32_t size = 0;       // bytes
   OdpFieldKind kind = OdpFieldKind::Native;
+  // Bits within an integer (after byte-swapping a BigEndian one): the
+  // value is (v >> shift) & mask; mask 0 takes every bit.  vlan.vid is
+  // the TCI's low 12 bits, vlan.pcp its top 3.
+  uint32_t shift = 0;
+  uint64_t mask = 0;
 
   // "ipv4.src", "in_port", "tunnel.dst"
   std::string path() const { return name.empty() ? attr : attr + "." + name; }

@@ -86,22 +86,25 @@ case $case in
     ;;
   filter-flows)
     # The seed script's syntax: applies to every clause with a flow key
-    # (flow_put and flow_result here), not to the one without (upcall).
+    # (flow_put, flow_result, and the upcall, whose flow is event 14's, UDP),
+    # not to the one without (flow_execute).
     start_sim sim "$SIM"
     start_ovsq -p "$SIM_PID" \
       --filter-flows 'eth_type(0x0800),ipv4(src=10.0.0.13,proto=6),tcp(dst=443)' \
       -e 'on flow_put, flow_result printf("%s %s\n", probe, ufid)
-          on upcall where type == DPIF_UC_ACTION printf("upcall\n")'
+          on upcall printf("upcall\n")
+          on flow_execute printf("execute\n")'
     sim sim "mix 12"                     # events 1..12
     sim sim "fire flow_put"              # 13: 10.0.0.13, TCP 443
-    sim sim "fire upcall type=DPIF_UC_ACTION"
+    sim sim "fire upcall"                # flow 14: filtered out
+    sim sim "fire flow_execute"
     sim sim "fire flow_result event=13 reason=FDR_FLOW_IDLE"
     sim sim "fire flow_put"              # 14: UDP
     sim sim "key 13"
     grep -q '^key 13 .*ipv4(src=10.0.0.13,.*tcp(src=10013,dst=443)' "$TEST_DIR/sim.out" ||
       fail "flow 13 is not 10.0.0.13 to TCP 443 any more"
     ufid=$(grep '^flow_put ' "$TEST_DIR/sim.out" | head -1 | cut -d' ' -f2)
-    printf 'flow_put %s\nupcall\nflow_result %s\n' "$ufid" "$ufid" > "$TEST_DIR/expected.txt"
+    printf 'flow_put %s\nexecute\nflow_result %s\n' "$ufid" "$ufid" > "$TEST_DIR/expected.txt"
     finish 3
     expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/ovsq.out"
     ;;
@@ -126,7 +129,7 @@ ipv4(src=10.0.0.300)
 "--filter-flows:1:11: error: expected ')' to close 'tcp('
 tcp(dst=80
           ^"
-    check 'in_port(2)' 'on upcall print type, packet_len' \
+    check 'in_port(2)' 'on flow_execute, run_start print probe' \
 "ovsq: --filter-flows: no clause of the query traces a probe with a flow key (flow_result, flow_sweep_result, reval_entry, reval_exit, flow_put, flow_del, flow_get, upcall)"
     ;;
   truncated)
@@ -153,7 +156,7 @@ tcp(dst=80
     [ "$OVSQ_STATUS" = 0 ] || fail "ovsq exited $OVSQ_STATUS"
     head -2 "$TEST_DIR/ovsq.out" > "$TEST_DIR/actual.txt"
     expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/actual.txt"
-    grep -Eq '^ +11$' "$TEST_DIR/ovsq.out" || fail "count of the other 11 flows missing"
+    grep -Eq '^ *11$' "$TEST_DIR/ovsq.out" || fail "count of the other 11 flows missing"
     ;;
   meaning)
     start_sim sim "$SIM"

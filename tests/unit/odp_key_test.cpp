@@ -231,7 +231,7 @@ TEST(OdpFieldTable, AttrHasFields) {
 
 TEST(OdpFieldTable, PathsAreUniqueAndComplete) {
   std::vector<std::string> paths = probes::odp_field_paths();
-  EXPECT_EQ(paths.size(), 52u);
+  EXPECT_EQ(paths.size(), 58u);
   for (const char* p : {"in_port", "eth.src", "ipv6.hlimit", "tcp_flags",
                         "tunnel.tp_dst", "nd.tll", "arp.op", "sctp.dst"})
     EXPECT_NE(std::find(paths.begin(), paths.end(), p), paths.end()) << p;
