@@ -161,9 +161,22 @@ assert events[0]["actual_wait"] >= 200 and events[1]["actual_wait"] >= 300, even
     [ "$(grep -c 'result=UKEY_DELETE' "$TEST_DIR/sim.out")" = 12 ] || fail "the sim fired other than 12 deletions"
     { printf '%-10s %-20s %-41s %s\n' TID TIME UFID EVENT/REASON
       awk -v pid="$SIM_PID" '
-        $1 == "flow_put" { printf "%-10d TIME %s flow_put\n", pid, $2 }
+        BEGIN {
+          m["FDR_AVOID_CACHING"] = "cache avoidance flag set"
+          m["FDR_BAD_ODP_FIT"] = "bad ODP flow fit"
+          m["FDR_FLOW_IDLE"] = "flow idle timeout"
+          m["FDR_FLOW_LIMIT"] = "kill-all-flows condition reached"
+          m["FDR_FLOW_WILDCARDED"] = "flow needs a narrower wildcard mask"
+          m["FDR_NO_OFPROTO"] = "bridge not found"
+          m["FDR_PURGE"] = "user requested flow deletion (ovs-appctl revalidator/purge)"
+          m["FDR_TOO_EXPENSIVE"] = "too expensive to revalidate"
+          m["FDR_UPDATE_FAIL"] = "datapath update failed"
+          m["FDR_XLATION_ERROR"] = "flow translation error"
+          m["FDR_FLOW_MISSING_DP"] = "flow missing from the datapath"
+        }
+        $1 == "flow_put" { printf "%-10d TIME %s Insert (put) flow to ovs kernel module.\n", pid, $2 }
         ($1 == "flow_result" || $1 == "flow_sweep_result") && $3 == "result=UKEY_DELETE" {
-          sub("reason=", "", $4); printf "%-10d TIME %s %s\n", pid, $2, $4 }' "$TEST_DIR/sim.out"
+          sub("reason=", "", $4); printf "%-10d TIME %s %s\n", pid, $2, m[$4] }' "$TEST_DIR/sim.out"
     } > "$TEST_DIR/expected.txt"
     sed -E 's/^(.{11})[ 0-9]{10}\.[0-9]{9} /\1TIME /' "$TEST_DIR/ovsq.out" > "$TEST_DIR/actual.txt"
     expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/actual.txt"
