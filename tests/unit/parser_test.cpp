@@ -144,6 +144,46 @@ TEST(Parser, IntegerLiterals) {
   EXPECT_EQ(expr("-1"), "(- (int 1))");
 }
 
+TEST(Parser, AddressLiterals) {
+  EXPECT_EQ(expr("ufid:89025cc1-910a-2dec-bcbd-da2adc29f439"),
+            "(address ufid:89025cc1-910a-2dec-bcbd-da2adc29f439)");
+  EXPECT_EQ(expr("192.168.10.10"), "(address 192.168.10.10)");
+  EXPECT_EQ(expr("0.0.0.0"), "(address 0.0.0.0)");
+  EXPECT_EQ(expr("2001:db8::1"), "(address 2001:db8::1)");
+  EXPECT_EQ(expr("::"), "(address ::)");
+  EXPECT_EQ(expr("::ffff:10.0.0.1"), "(address ::ffff:10.0.0.1)");
+  EXPECT_EQ(expr("fe80::1"), "(address fe80::1)");
+  EXPECT_EQ(expr("0E:04:47:FC:74:51"), "(address 0e:04:47:fc:74:51)");
+  // Eight full groups are IPv6, six two-digit groups a MAC.
+  EXPECT_EQ(expr("1:2:3:4:5:6:7:8"), "(address 1:2:3:4:5:6:7:8)");
+  EXPECT_EQ(expr("key.ipv4.src == 10.0.0.1"),
+            "(== (. (. (ident key) ipv4) src) (address 10.0.0.1))");
+}
+
+TEST(Parser, InvalidAddressLiterals) {
+  EXPECT_EQ(errors("on p where ufid == ufid:89025cc1910a2decbcbdda2adc29f439 print x"),
+            "test.ovsq:1:20: error: invalid ufid literal "
+            "'ufid:89025cc1910a2decbcbdda2adc29f439': a ufid is written as OVS "
+            "prints it, ufid: and 32 hex digits grouped 8-4-4-4-12\n"
+            "on p where ufid == ufid:89025cc1910a2decbcbdda2adc29f439 print x\n"
+            "                   ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n");
+  EXPECT_EQ(errors("on p print 1.2.3.4.5"),
+            "test.ovsq:1:20: error: syntax error: expected a member name after '.'\n"
+            "on p print 1.2.3.4.5\n"
+            "                   ^\n");
+  EXPECT_EQ(errors("on p print 1.2.3.999"),
+            "test.ovsq:1:12: error: invalid IPv4 address '1.2.3.999': four "
+            "decimal numbers from 0 to 255\n"
+            "on p print 1.2.3.999\n"
+            "           ^~~~~~~~~\n");
+  EXPECT_EQ(errors("on p print 1:2:3"),
+            "test.ovsq:1:12: error: invalid address '1:2:3': expected an IPv6 "
+            "address such as 2001:db8::1 or a MAC address such as "
+            "0e:04:47:fc:74:51\n"
+            "on p print 1:2:3\n"
+            "           ^~~~~\n");
+}
+
 TEST(Parser, IntegerTooLarge) {
   EXPECT_EQ(errors("on p where x == 18446744073709551616 print x"),
             "test.ovsq:1:17: error: integer literal '18446744073709551616' "
