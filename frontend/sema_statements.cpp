@@ -75,6 +75,11 @@ bool Sema::check_keys(std::vector<ExprPtr>& keys, const Clause& clause) {
   for (ExprPtr& key : keys) {
     if (!check_expr(*key, clause)) {
       ok = false;
+    } else if (key->type.kind == ValueType::Kind::FlowKey) {
+      // Hundreds of bytes a key: too big for BPF's 512-byte stack, and
+      // no two flows share one anyway.
+      diagnostics_.error(DiagnosticKind::FlowKeyAsMapKey, key->loc, {text(*key)});
+      ok = false;
     } else if (!is_key_type(key->type)) {
       ok = require_value(*key) && ok;
     }

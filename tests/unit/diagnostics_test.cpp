@@ -253,6 +253,9 @@ TEST(Diagnostics, EveryKindsText) {
       {K(MapValueTypeMismatch), "'A' is assigned B here, but C at {3}"},
       {K(MapValueNotScalar),
        "a map value must be an integer, enum or pointer, but 'A' is B"},
+      {K(FlowKeyAsMapKey),
+       "'A' is a whole flow key, which cannot be a map key: use its fields, "
+       "such as 'key.ipv4.src'"},
       {K(MapKindMismatch), "'A' is B (at C); {3}"},
       {K(PrintfBadConversion),
        "unknown printf conversion 'A' (use %d %i %u %x %X %o %c %s %p, or %% "
