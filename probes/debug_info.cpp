@@ -47,32 +47,11 @@ class DwarfDebugInfo : public DebugInfo {
   std::unique_ptr<DwarfTypes> types_;
 };
 
-bool is_qualifier(const std::string& word) {
-  return word == "const" || word == "volatile" || word == "restrict" ||
-         word == "_Atomic";
-}
-
 TypeRef DwarfDebugInfo::find_type(std::string_view spelling) {
-  // Split into words and '*'s; qualifiers may go anywhere and are dropped.
-  std::vector<std::string> words;
-  int stars = 0;
-  std::string word;
-  auto end_word = [&]() -> bool {
-    if (word.empty()) return true;
-    bool ok = is_qualifier(word) || stars == 0;  // no names after a '*'
-    if (!is_qualifier(word)) words.push_back(word);
-    word.clear();
-    return ok;
-  };
-  for (char c : spelling) {
-    if (c == ' ' || c == '\t' || c == '*') {
-      if (!end_word()) return nullptr;
-      if (c == '*') ++stars;
-    } else {
-      word += c;
-    }
-  }
-  if (!end_word() || words.empty()) return nullptr;
+  std::optional<CSpelling> split = split_c_spelling(spelling);
+  if (!split) return nullptr;
+  const std::vector<std::string>& words = split->words;
+  const int stars = split->stars;
 
   TypeRef type = nullptr;
   const std::string& first = words[0];

@@ -45,4 +45,33 @@ std::optional<std::string> Type::enumerator_name(int64_t value) const {
   return std::nullopt;
 }
 
+namespace {
+bool is_qualifier(const std::string& word) {
+  return word == "const" || word == "volatile" || word == "restrict" ||
+         word == "_Atomic";
+}
+}  // namespace
+
+std::optional<CSpelling> split_c_spelling(std::string_view spelling) {
+  CSpelling out;
+  std::string word;
+  auto end_word = [&]() -> bool {
+    if (word.empty()) return true;
+    bool ok = is_qualifier(word) || out.stars == 0;  // no names after a '*'
+    if (!is_qualifier(word)) out.words.push_back(word);
+    word.clear();
+    return ok;
+  };
+  for (char c : spelling) {
+    if (c == ' ' || c == '\t' || c == '*') {
+      if (!end_word()) return std::nullopt;
+      if (c == '*') ++out.stars;
+    } else {
+      word += c;
+    }
+  }
+  if (!end_word() || out.words.empty()) return std::nullopt;
+  return out;
+}
+
 }  // namespace ovsq::probes

@@ -69,4 +69,14 @@ struct Type {
   std::optional<std::string> enumerator_name(int64_t value) const;
 };
 
+// A C type spelling taken apart the way both type tables look it up:
+// "const struct udpif_key *" is words {"struct", "udpif_key"} and 1 star;
+// qualifiers (const, volatile, restrict, _Atomic) are dropped wherever
+// they stand.  nullopt for no words, or a name after a '*'.
+struct CSpelling {
+  std::vector<std::string> words;
+  int stars = 0;
+};
+std::optional<CSpelling> split_c_spelling(std::string_view spelling);
+
 }  // namespace ovsq::probes
