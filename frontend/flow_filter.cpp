@@ -65,6 +65,11 @@ ExprPtr literal_for(const probes::OdpField& field, const std::string& text, Sour
     }
     default: {
       if (text.empty()) return nullptr;
+      if (field.name == "frag") {  // as dump-flows prints it: frag=no
+        static const char* const kFrag[] = {"no", "first", "later"};
+        for (uint64_t i = 0; i < 3; ++i)
+          if (text == kFrag[i]) return make(loc, IntLiteral{i, false});
+      }
       size_t used = 0;
       uint64_t v = 0;
       try {

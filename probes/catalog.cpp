@@ -6,7 +6,7 @@ namespace {
 CatalogArg arg(std::string name, std::string c_type, int size,
                std::vector<std::string> aliases = {}) {
   return CatalogArg{std::move(name), std::move(c_type), size,
-                    std::move(aliases)};
+                    std::move(aliases), ""};
 }
 
 std::vector<CatalogProbe> build_catalog() {
@@ -18,7 +18,7 @@ std::vector<CatalogProbe> build_catalog() {
   const CatalogArg dpif = arg("dpif", "struct dpif_netlink *", 8);
   const CatalogArg flow = arg("flow", "struct dpif_netlink_flow *", 8);
   const CatalogArg request = arg("request", "struct ofpbuf *", 8);
-  const DerivedField ukey_ufid{"ufid", "ukey", "ufid"};
+  const DerivedField ukey_ufid{"ufid", "ukey", "ufid", ""};
   const DerivedField ukey_key{"key", "ukey", "key", "key_len"};
   auto op_key = [](const char* arg) {
     return DerivedField{"key", arg, "key", "key_len"};
@@ -60,13 +60,13 @@ std::vector<CatalogProbe> build_catalog() {
        {}},
       {"flow_put", "dpif_netlink_operate__", "op_flow_put",
        {dpif, arg("put", "struct dpif_flow_put *", 8), flow, request},
-       {{"ufid", "put", "ufid"}, op_key("put")}},
+       {{"ufid", "put", "ufid", ""}, op_key("put")}},
       {"flow_del", "dpif_netlink_operate__", "op_flow_del",
        {dpif, arg("del", "struct dpif_flow_del *", 8), flow, request},
-       {{"ufid", "del", "ufid"}, op_key("del")}},
+       {{"ufid", "del", "ufid", ""}, op_key("del")}},
       {"flow_get", "dpif_netlink_operate__", "op_flow_get",
        {dpif, arg("get", "struct dpif_flow_get *", 8), flow, request},
-       {{"ufid", "get", "ufid"}, op_key("get")}},
+       {{"ufid", "get", "ufid", ""}, op_key("get")}},
       {"flow_execute", "dpif_netlink_operate__", "op_flow_execute",
        {dpif, arg("execute", "struct dpif_execute *", 8),
         arg("packet", "const void *", 8), arg("packet_len", "uint32_t", 4),

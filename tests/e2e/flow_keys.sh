@@ -90,7 +90,7 @@ case $case in
     # not to the one without (flow_execute).
     start_sim sim "$SIM"
     start_ovsq -p "$SIM_PID" \
-      --filter-flows 'eth_type(0x0800),ipv4(src=10.0.0.13,proto=6),tcp(dst=443)' \
+      --filter-flows 'eth_type(0x0800),ipv4(src=10.0.0.13,proto=6,frag=no),tcp(dst=443)' \
       -e 'on flow_put, flow_result printf("%s %s\n", probe, ufid)
           on upcall printf("upcall\n")
           on flow_execute printf("execute\n")'
