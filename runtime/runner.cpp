@@ -355,6 +355,7 @@ int run(const BpfProgramSet& programs, const RunOptions& options,
   err.flush();
 
   uint64_t interval = 0;
+  auto interval_start = std::chrono::steady_clock::now();
   auto moment = [&](uint64_t n) { return Moment{std::chrono::system_clock::now(), n}; };
   std::chrono::microseconds pause{0};  // leave the ring buffer alone this long
   bool stop = false;
@@ -390,6 +391,7 @@ int run(const BpfProgramSet& programs, const RunOptions& options,
           if (consume_batch(rb.get(), consumer)) break;
         print_aggregations(object.get(), programs, output, moment(++interval),
                            true, false);
+        interval_start = std::chrono::steady_clock::now();
       }
       counters.report_lost(moment(interval), false);
       counters.report_full_maps();
@@ -410,6 +412,7 @@ int run(const BpfProgramSet& programs, const RunOptions& options,
     }
   }
 
+  auto loop_end = std::chrono::steady_clock::now();  // detaching takes a while
   // Detach first so that draining ends (after `exit` or the row limit,
   // what is left is discarded); `end` runs after the probes stop, and what
   // it prints always shows.
@@ -424,10 +427,15 @@ int run(const BpfProgramSet& programs, const RunOptions& options,
     while (!consume_batch(rb.get(), consumer) && output.good()) {
     }
   }
-  // With `every`, the last (partial) interval is printed like the others,
-  // unless nothing happened in it.
-  if (programs.every_ns)
-    print_aggregations(object.get(), programs, output, moment(++interval), true, true);
+  // With `every`, the last interval is printed like the others, unless it
+  // is a short one in which nothing happened (Ctrl-C just after a print).
+  // A `for` that ends with an interval (every 200ms for 1s) races the
+  // interval timer: whichever fires first, that interval is printed once.
+  if (programs.every_ns) {
+    auto lasted = loop_end - interval_start;
+    bool full = lasted >= std::chrono::nanoseconds(programs.every_ns / 2);
+    print_aggregations(object.get(), programs, output, moment(++interval), true, !full);
+  }
   else
     print_aggregations(object.get(), programs, output, moment(0), false, false);
   counters.report_lost(moment(0), true);
