@@ -184,33 +184,8 @@ TypeRef BuiltinDebugInfo::aggregate(const std::string& key) {
 // name gcc's DWARF gives it ("unsigned int", "long long int"); nullptr if
 // the words are not one.
 TypeRef BuiltinDebugInfo::integer_spelling(const std::vector<std::string>& words) {
-  std::map<std::string, int> n;
-  for (const std::string& w : words) {
-    if (w != "signed" && w != "unsigned" && w != "char" && w != "short" &&
-        w != "int" && w != "long")
-      return nullptr;
-    ++n[w];
-  }
-  bool is_unsigned = n["unsigned"] > 0;
-  if (n["signed"] + n["unsigned"] > 1 || n["int"] > 1 || n["char"] > 1 ||
-      n["short"] > 1 || n["long"] > 2 || (n["short"] && n["long"]) ||
-      (n["char"] && (n["int"] || n["short"] || n["long"])))
-    return nullptr;
-  if (n["char"])
-    return integer(is_unsigned ? "unsigned char"
-                   : n["signed"] ? "signed char"
-                                 : "char",
-                   1, !is_unsigned);  // x86_64 char is signed
-  if (n["short"])
-    return integer(is_unsigned ? "short unsigned int" : "short int", 2,
-                   !is_unsigned);
-  if (n["long"] == 1)
-    return integer(is_unsigned ? "long unsigned int" : "long int", 8,
-                   !is_unsigned);
-  if (n["long"] == 2)
-    return integer(is_unsigned ? "long long unsigned int" : "long long int",
-                   8, !is_unsigned);
-  return integer(is_unsigned ? "unsigned int" : "int", 4, !is_unsigned);
+  std::optional<CInteger> c = c_integer(words);
+  return c ? integer(c->name, c->size, c->is_signed) : nullptr;
 }
 
 TypeRef BuiltinDebugInfo::find_type(std::string_view spelling) {

@@ -82,38 +82,11 @@ TypeRef DwarfDebugInfo::find_type(std::string_view spelling) {
 // DWARF base type name gcc and clang use ("unsigned int", "long long int"),
 // synthesized when the binary does not use it.  nullptr if not one.
 TypeRef DwarfDebugInfo::integer_type(const std::vector<std::string>& words) {
-  std::map<std::string, int> n;
-  for (const std::string& w : words) {
-    if (w != "signed" && w != "unsigned" && w != "char" && w != "short" &&
-        w != "int" && w != "long")
-      return nullptr;
-    ++n[w];
-  }
-  bool is_unsigned = n["unsigned"] > 0;
-  if (n["signed"] + n["unsigned"] > 1 || n["int"] > 1 || n["char"] > 1 ||
-      n["short"] > 1 || n["long"] > 2 || (n["short"] && n["long"]) ||
-      (n["char"] && (n["int"] || n["short"] || n["long"])))
-    return nullptr;
-  std::string name;
-  uint64_t size = 4;
-  if (n["char"]) {
-    name = is_unsigned ? "unsigned char" : n["signed"] ? "signed char" : "char";
-    size = 1;
-  } else if (n["short"]) {
-    name = is_unsigned ? "short unsigned int" : "short int";
-    size = 2;
-  } else if (n["long"] == 1) {
-    name = is_unsigned ? "long unsigned int" : "long int";
-    size = 8;
-  } else if (n["long"] == 2) {
-    name = is_unsigned ? "long long unsigned int" : "long long int";
-    size = 8;
-  } else {
-    name = is_unsigned ? "unsigned int" : "int";
-  }
+  std::optional<CInteger> integer = c_integer(words);
+  if (!integer) return nullptr;
+  const std::string& name = integer->name;
   if (TypeRef t = types_->named(name)) return t;
-  // x86_64 char is signed.
-  return types_->synthesized_int(name, size, !is_unsigned);
+  return types_->synthesized_int(name, integer->size, integer->is_signed);
 }
 
 std::string join(const std::vector<std::string>& items) {

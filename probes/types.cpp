@@ -1,5 +1,7 @@
 #include "probes/types.h"
 
+#include <map>
+
 namespace ovsq::probes {
 
 namespace {
@@ -71,6 +73,39 @@ std::optional<CSpelling> split_c_spelling(std::string_view spelling) {
     }
   }
   if (!end_word() || out.words.empty()) return std::nullopt;
+  return out;
+}
+
+std::optional<CInteger> c_integer(const std::vector<std::string>& words) {
+  std::map<std::string, int> n;
+  for (const std::string& w : words) {
+    if (w != "signed" && w != "unsigned" && w != "char" && w != "short" &&
+        w != "int" && w != "long")
+      return std::nullopt;
+    ++n[w];
+  }
+  bool is_unsigned = n["unsigned"] > 0;
+  if (n["signed"] + n["unsigned"] > 1 || n["int"] > 1 || n["char"] > 1 ||
+      n["short"] > 1 || n["long"] > 2 || (n["short"] && n["long"]) ||
+      (n["char"] && (n["int"] || n["short"] || n["long"])))
+    return std::nullopt;
+  CInteger out;
+  out.is_signed = !is_unsigned;
+  if (n["char"]) {
+    out.name = is_unsigned ? "unsigned char" : n["signed"] ? "signed char" : "char";
+    out.size = 1;
+  } else if (n["short"]) {
+    out.name = is_unsigned ? "short unsigned int" : "short int";
+    out.size = 2;
+  } else if (n["long"] == 1) {
+    out.name = is_unsigned ? "long unsigned int" : "long int";
+    out.size = 8;
+  } else if (n["long"] == 2) {
+    out.name = is_unsigned ? "long long unsigned int" : "long long int";
+    out.size = 8;
+  } else {
+    out.name = is_unsigned ? "unsigned int" : "int";
+  }
   return out;
 }
 

@@ -79,4 +79,15 @@ struct CSpelling {
 };
 std::optional<CSpelling> split_c_spelling(std::string_view spelling);
 
+// A C integer spelling ("unsigned", "long long", "short int") as the DWARF
+// base type name gcc and clang use ("unsigned int", "long long int"), with
+// its x86_64 size and signedness (char is signed); nullopt if the words
+// are not one.
+struct CInteger {
+  std::string name;
+  uint64_t size = 4;
+  bool is_signed = true;
+};
+std::optional<CInteger> c_integer(const std::vector<std::string>& words);
+
 }  // namespace ovsq::probes
