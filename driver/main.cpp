@@ -180,11 +180,14 @@ int run(const Options& options, PhaseClock& clock) {
     std::optional<frontend::ExprPtr> filter =
         frontend::parse_flow_filter(filter_source, filter_diagnostics);
     if (!filter) return report_diagnostics(options, filter_diagnostics);
-    if (frontend::apply_flow_filter(program, **filter) == 0)
-      throw UserError(
-          "--filter-flows: no clause of the query traces a probe with a flow key "
-          "(flow_result, flow_sweep_result, reval_entry, reval_exit, flow_put, "
-          "flow_del, flow_get, upcall)");
+    if (frontend::apply_flow_filter(program, **filter) == 0) {
+      std::string with_keys;
+      for (const probes::CatalogProbe& p : probes::ovs_catalog())
+        if (p.is_flow_key("key") && probes::find_catalog_probe(p.short_name) == &p)
+          with_keys += (with_keys.empty() ? "" : ", ") + p.short_name;
+      throw UserError("--filter-flows: no clause of the query traces a probe with a "
+                      "flow key (" + with_keys + ")");
+    }
   }
   if (options.emit == Emit::Ast && options.binary.empty() && !options.pid) {
     write_output(options, frontend::dump(program));  // untyped: no binary

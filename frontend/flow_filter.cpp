@@ -134,11 +134,7 @@ ExprPtr clone(const Expr& e, SourceLoc loc) {
 
 bool has_flow_key(const ProbeRef& ref) {
   const probes::CatalogProbe* probe = probes::find_catalog_probe(ref.name);
-  if (!probe) return false;
-  int arg = probe->arg_index("key");
-  if (arg >= 0) return !probe->args[arg].length_arg.empty();
-  const probes::DerivedField* d = probe->find_derived("key");
-  return d && !d->length_member.empty();
+  return probe && probe->is_flow_key("key");
 }
 
 }  // namespace

@@ -319,7 +319,7 @@ bool Sema::check_identifier(Expr& expr, const Clause& clause) {
   // A field of the probe(s): every probe of the clause must have it.
   const ProbeRef* first_probe =
       clause.probes.empty() ? nullptr : &clause.probes.front();
-  if (first_probe && is_flow_key_field(*first_probe->catalog, name))
+  if (first_probe && first_probe->catalog->is_flow_key(name))
     return check_flow_key(expr, clause);
   bool is_arg = first_probe && first_probe->catalog->arg_index(name) >= 0;
   bool is_derived =

@@ -41,8 +41,6 @@ class Sema {
   bool check_meaning(Expr& expr, const Clause& clause);
   bool require_value(const Expr& expr);
   // Flow keys and addresses (sema_flow_key.cpp).
-  bool is_flow_key_field(const probes::CatalogProbe& probe,
-                         const std::string& name) const;
   bool check_flow_key(Expr& expr, const Clause& clause);
   bool check_flow_key_member(Expr& expr);
   bool check_address_comparison(Expr& expr);

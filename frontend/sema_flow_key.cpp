@@ -57,23 +57,13 @@ ValueType address_literal_type(const AddressLiteral& literal) {
   return t;
 }
 
-// `name` is a flow key on `probe`: an argument with a length argument, or
-// a derived field with a length member.
-bool Sema::is_flow_key_field(const probes::CatalogProbe& probe,
-                             const std::string& name) const {
-  int arg = probe.arg_index(name);
-  if (arg >= 0) return !probe.args[arg].length_arg.empty();
-  const probes::DerivedField* d = probe.find_derived(name);
-  return d && !d->length_member.empty();
-}
-
 // `key` on every probe of the clause: where its pointer and length are.
 bool Sema::check_flow_key(Expr& expr, const Clause& clause) {
   const std::string& name = expr.as<Identifier>()->name;
   expr.binding.kind = Binding::Kind::FlowKey;
   for (const ProbeRef& probe : clause.probes) {
     const probes::CatalogProbe& catalog = *probe.catalog;
-    if (!is_flow_key_field(catalog, name)) {
+    if (!catalog.is_flow_key(name)) {
       diagnostics_.error(DiagnosticKind::FieldNotShared, expr.loc, {name, probe.name});
       return false;
     }

@@ -164,6 +164,13 @@ const DerivedField* CatalogProbe::find_derived(std::string_view field) const {
   return nullptr;
 }
 
+bool CatalogProbe::is_flow_key(std::string_view field) const {
+  int arg = arg_index(field);
+  if (arg >= 0) return !args[arg].length_arg.empty();
+  const DerivedField* d = find_derived(field);
+  return d && !d->length_member.empty();
+}
+
 std::vector<std::string> CatalogProbe::field_names() const {
   std::vector<std::string> names;
   for (const CatalogArg& a : args) names.push_back(a.name);

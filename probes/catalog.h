@@ -58,6 +58,9 @@ struct CatalogProbe {
   // Index of the argument called `field` (or one of its aliases), or -1.
   int arg_index(std::string_view field) const;
   const DerivedField* find_derived(std::string_view field) const;
+  // Whether `field` is a flow key here: an argument with a length argument
+  // (the upcall's key) or a derived field with a length member (ukey->key).
+  bool is_flow_key(std::string_view field) const;
   // Every name a query may use on this probe, for "did you mean".
   std::vector<std::string> field_names() const;
 };

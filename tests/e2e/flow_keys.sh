@@ -130,7 +130,7 @@ ipv4(src=10.0.0.300)
 tcp(dst=80
           ^"
     check 'in_port(2)' 'on flow_execute, run_start print probe' \
-"ovsq: --filter-flows: no clause of the query traces a probe with a flow key (flow_result, flow_sweep_result, reval_entry, reval_exit, flow_put, flow_del, flow_get, upcall)"
+"ovsq: --filter-flows: no clause of the query traces a probe with a flow key (flow_result, flow_sweep_result, reval_entry, reval_exit, upcall, flow_put, flow_del, flow_get)"
     ;;
   truncated)
     # 48 of flow 1's 64 bytes: the attributes that fit, then the mark; the
