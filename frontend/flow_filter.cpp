@@ -23,9 +23,8 @@ struct Scanner {
   SourceLoc loc(size_t begin, size_t end) const {
     return source.loc_at(uint32_t(begin), uint32_t(std::max<size_t>(end - begin, 1)));
   }
-  bool fail(size_t begin, size_t end, const std::string& why) {
+  void fail(size_t begin, size_t end, const std::string& why) {
     diagnostics.error(DiagnosticKind::FlowFilterSyntax, loc(begin, end), {why});
-    return false;
   }
   // [A-Za-z0-9_]+
   std::string word() {

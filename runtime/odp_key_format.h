@@ -38,4 +38,10 @@ namespace ovsq::runtime {
 void format_odp_key(std::string& out, const uint8_t* data, size_t copied,
                     size_t key_len);
 
+// Addresses as dpctl prints them ("10.0.0.1", inet_ntop's IPv6,
+// "0e:04:47:fc:74:51"); also how Ipv4/Ipv6/Mac columns print.
+void append_ipv4(std::string& out, const uint8_t* p);
+void append_ipv6(std::string& out, const uint8_t* p);
+void append_mac(std::string& out, const uint8_t* p);
+
 }  // namespace ovsq::runtime

@@ -166,4 +166,8 @@ void put_malformed(std::string& out, const WalkResult& r, bool first) {
 
 }  // namespace odp_detail
 
+void append_ipv4(std::string& out, const uint8_t* p) { odp_detail::put_ipv4(out, p); }
+void append_ipv6(std::string& out, const uint8_t* p) { odp_detail::put_ipv6(out, p); }
+void append_mac(std::string& out, const uint8_t* p) { odp_detail::put_mac(out, p); }
+
 }  // namespace ovsq::runtime

@@ -1,7 +1,5 @@
 #include "runtime/value_format.h"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
@@ -178,28 +176,9 @@ void append_value(std::string& out, const Column& col, const uint8_t* base) {
       append_printable(out, std::string_view(s, n));
       return;
     }
-    case ColumnKind::Ipv4:
-      for (int i = 0; i < 4; ++i) {
-        if (i) out.push_back('.');
-        append_number(out, unsigned(p[i]));
-      }
-      return;
-    case ColumnKind::Ipv6: {
-      char buf[INET6_ADDRSTRLEN];
-      inet_ntop(AF_INET6, p, buf, sizeof buf);
-      out.append(buf);
-      return;
-    }
-    case ColumnKind::Mac: {
-      char buf[17];
-      char* q = buf;
-      for (int i = 0; i < 6; ++i) {
-        if (i) *q++ = ':';
-        q = put_hex(q, p[i], 2);
-      }
-      out.append(buf, sizeof buf);
-      return;
-    }
+    case ColumnKind::Ipv4: append_ipv4(out, p); return;
+    case ColumnKind::Ipv6: append_ipv6(out, p); return;
+    case ColumnKind::Mac: append_mac(out, p); return;
     case ColumnKind::FlowKey: {
       uint64_t key_len = read_unsigned(p, 8);
       uint32_t copied = uint32_t(read_unsigned(p + 8, 4));

@@ -2,6 +2,8 @@
 // parsed back with nlohmann::json), CSV.
 #include "runtime/output.h"
 
+#include <linux/openvswitch.h>
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -9,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "runtime/value_format.h"
 #include "tests/unit/output_test_util.h"
 
 namespace ovsq::runtime {
@@ -809,6 +812,31 @@ TEST(CsvOutput, AggregationTablesThenEventsResume) {
             "\n"
             "port\n"
             "2\n");
+}
+
+// Address and flow-key columns as every format prints them (value_text).
+TEST(ValueText, AddressesAndFlowKeys) {
+  uint8_t ipv4[4] = {192, 168, 10, 10};
+  uint8_t ipv6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  uint8_t mac[6] = {0x0e, 0x04, 0x47, 0xfc, 0x74, 0x51};
+  EXPECT_EQ(value_text(column("a", ColumnKind::Ipv4, 0, 4), ipv4), "192.168.10.10");
+  EXPECT_EQ(value_text(column("a", ColumnKind::Ipv6, 0, 16), ipv6), "2001:db8::1");
+  EXPECT_EQ(value_text(column("a", ColumnKind::Mac, 0, 6), mac), "0e:04:47:fc:74:51");
+
+  // u64 key_len, u32 copied, u32 pad, then the bytes: in_port(2), then a
+  // second attribute the 16-byte copy cuts.
+  Column key = column("key", ColumnKind::FlowKey, 0, 16 + 16);
+  uint8_t event[32] = {};
+  event[0] = 20;  // key_len
+  event[8] = 16;  // copied
+  const uint8_t attrs[16] = {8, 0, OVS_KEY_ATTR_IN_PORT, 0, 2, 0, 0, 0,
+                             12, 0, OVS_KEY_ATTR_ETHERNET, 0, 1, 2, 3, 4};
+  std::memcpy(event + 16, attrs, sizeof attrs);
+  EXPECT_EQ(value_text(key, event), "in_port(2),...(truncated: 16 of 20 bytes)");
+  event[8] = 0;  // the read failed
+  EXPECT_EQ(value_text(key, event), "(key unreadable: 20 bytes)");
+  event[0] = 0;
+  EXPECT_EQ(value_text(key, event), "(empty key)");
 }
 
 }  // namespace
