@@ -29,6 +29,7 @@ class BuiltinDebugInfo : public DebugInfo {
     for (const auto& [name, type] : enumerators_) names.push_back(name);
     return names;  // sorted: a std::map
   }
+  std::vector<std::string> type_names() override { return {}; }  // TODO(inspect)
 
  private:
   Type& add(TypeKind kind, std::string name, uint64_t size) {

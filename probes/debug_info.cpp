@@ -38,6 +38,7 @@ class DwarfDebugInfo : public DebugInfo {
   std::vector<std::string> enumerator_names() override {
     return types_->enumerator_names();
   }
+  std::vector<std::string> type_names() override { return {}; }  // TODO(inspect)
 
  private:
   TypeRef integer_type(const std::vector<std::string>& words);

@@ -73,6 +73,10 @@ class DebugInfo {
   virtual TypeRef find_enumerator(std::string_view name) = 0;
   // All enumerator names, for "did you mean".
   virtual std::vector<std::string> enumerator_names() = 0;
+  // The C spellings of every named struct, union, enum and typedef
+  // ("struct udpif_key", "enum reval_result", "ovs_u128"), sorted, for
+  // the session's `.type` and its completion.
+  virtual std::vector<std::string> type_names() = 0;
 };
 
 }  // namespace ovsq::probes
