@@ -32,6 +32,9 @@ struct ParseState {
   // Unary expressions being matched, one inside the other: parentheses and
   // prefix operators nest through `unary`, so this bounds the recursion.
   int depth = 0;
+  // The parse failed at the end of the text, where more text could have
+  // completed it (an open '{', a trailing operator, `on x` alone).
+  bool ran_out = false;
 
   // Expressions being built, each with where its text starts (which is
   // before its own loc when it was written in parentheses).  A statement
@@ -486,6 +489,7 @@ template <class Rule> struct control : pg::normal<Rule> {
     auto offset = static_cast<uint32_t>(in.current() - s.base);
     std::string_view text = s.source.text;
     bool at_end = offset >= text.size();
+    s.ran_out = at_end;
     std::string_view found;  // the word at the error, if any
     if (!at_end) {
       uint32_t end = offset;
@@ -494,12 +498,14 @@ template <class Rule> struct control : pg::normal<Rule> {
     }
 
     if constexpr (std::is_same_v<Rule, g::first_item>) {
+      s.ran_out = false;  // nothing but blanks: nothing to continue
       if (at_end)
         throw ParseFailure{DiagnosticKind::EmptyProgram, s.source.loc_at(0),
                            {}, {}};
     }
     if constexpr (std::is_same_v<Rule, g::string_close> ||
                   std::is_same_v<Rule, g::string_escape>) {
+      s.ran_out = false;  // a string does not continue on the next line
       char c = at_end ? '\n' : text[offset];
       if (std::is_same_v<Rule, g::string_close> || c == '\n' || c == '\r')
         throw syntax_failure(s.source.loc_at(s.string_begin),
@@ -557,6 +563,17 @@ Program parse(const Source& source, Diagnostics& diagnostics) {
     return {};
   }
   return std::move(state.program);
+}
+
+bool needs_more_input(const Source& source) {
+  ParseState state(source);
+  pg::memory_input in(source.text.data(), source.text.size(), source.name);
+  try {
+    pg::parse<g::program, action, control>(in, state);
+  } catch (const ParseFailure&) {
+    return state.ran_out;
+  }
+  return false;
 }
 
 }  // namespace ovsq::frontend

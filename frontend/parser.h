@@ -13,4 +13,10 @@ namespace ovsq::frontend {
 // last token.
 Program parse(const Source& source, Diagnostics& diagnostics);
 
+// True when `source` fails to parse only because it ends too early: an
+// unclosed '{', a trailing operator or comma, `on x` with nothing after
+// it.  The session reads another line for such a program instead of
+// reporting the error.
+bool needs_more_input(const Source& source);
+
 }  // namespace ovsq::frontend

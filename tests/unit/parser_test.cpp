@@ -1396,3 +1396,34 @@ TEST(ParserErrors, RunLimits) {
 
 }  // namespace
 }  // namespace ovsq::frontend
+
+// The session continues an unfinished program on a "...>" prompt; a
+// finished one, right or wrong, runs (or is reported) at once.
+namespace ovsq::frontend {
+namespace {
+bool more(std::string_view text) { return needs_more_input({"<session>", std::string(text)}); }
+
+TEST(NeedsMoreInput, UnfinishedPrograms) {
+  EXPECT_TRUE(more("on flow_result"));
+  EXPECT_TRUE(more("on flow_result\n"));
+  EXPECT_TRUE(more("on flow_result,"));
+  EXPECT_TRUE(more("on flow_result {"));
+  EXPECT_TRUE(more("on flow_result {\n  count by reason;\n"));
+  EXPECT_TRUE(more("on flow_result where reason =="));
+  EXPECT_TRUE(more("on flow_result where reason == FDR_FLOW_IDLE &&"));
+  EXPECT_TRUE(more("on flow_result print ufid,"));
+  EXPECT_TRUE(more("on flow_result print ufid, # a comment\n"));
+  EXPECT_TRUE(more("on flow_result count by"));
+}
+
+TEST(NeedsMoreInput, FinishedOrWrongPrograms) {
+  EXPECT_FALSE(more("on flow_result print ufid"));
+  EXPECT_FALSE(more("on flow_result { count by reason }"));
+  EXPECT_FALSE(more(""));                         // nothing to continue
+  EXPECT_FALSE(more("   # only a comment\n"));
+  EXPECT_FALSE(more("on flow_result print \"abc"));  // unterminated string
+  EXPECT_FALSE(more("on flow_result print ufid )"));  // wrong, not unfinished
+  EXPECT_FALSE(more("on flow_result wher reason"));
+}
+}  // namespace
+}  // namespace ovsq::frontend
