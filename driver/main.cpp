@@ -12,21 +12,22 @@
 
 #include "codegen/codegen.h"
 #include "driver/options.h"
-#include "frontend/flow_filter.h"
-#include "frontend/parser.h"
-#include "frontend/sema.h"
+#include "pipeline/pipeline.h"
 #include "probes/catalog.h"
-#include "probes/catalog_types.h"
-#include "probes/debug_info.h"
 #include "probes/usdt_notes.h"
-#include "runtime/process.h"
 #include "runtime/runner.h"
-#include "runtime/uprobe_events.h"
 #include "support/error.h"
 #include "support/phase_clock.h"
 
 namespace ovsq::driver {
 namespace {
+
+using pipeline::CheckedQuery;
+using pipeline::Pipeline;
+using pipeline::QueryError;
+using pipeline::QuerySettings;
+using pipeline::parse_query;
+using pipeline::resolve_target;
 
 constexpr int kExitQueryError = 1;
 
@@ -37,47 +38,6 @@ frontend::Source load_query(const Options& options) {
   std::ostringstream text;
   text << in.rdbuf();
   return {options.query_file, text.str()};
-}
-
-// Which executable to read and which processes to trace.
-struct Target {
-  std::string binary;
-  std::vector<pid_t> pids;  // empty: every process running `binary`
-};
-
-Target resolve_target(const Options& options) {
-  Target target;
-  if (options.pid) {
-    target.pids.push_back(*options.pid);
-    target.binary = options.binary.empty()
-                        ? runtime::executable_of(*options.pid)
-                        : options.binary;
-  } else if (!options.binary.empty()) {
-    target.binary = options.binary;
-  } else {
-    pid_t pid = runtime::find_single_vswitchd();
-    target.pids.push_back(pid);
-    target.binary = runtime::executable_of(pid);
-  }
-  return target;  // probes::read_usdt_notes says if it cannot be read
-}
-
-// The USDT locations of the probes the query names, read before sema so
-// that their uprobes can be opened while sema and LLVM run.  Names sema
-// will reject are skipped here.
-std::vector<runtime::UprobeLocation> probe_locations(const frontend::Program& program,
-                                                     const probes::UsdtNotes& notes) {
-  std::vector<runtime::UprobeLocation> locations;
-  for (const frontend::Clause& clause : program.clauses)
-    for (const frontend::ProbeRef& ref : clause.probes) {
-      const probes::CatalogProbe* known = probes::find_catalog_probe(ref.name);
-      const probes::UsdtProbe* probe =
-          known ? notes.find(known->provider, known->name) : nullptr;
-      if (probe == nullptr) continue;
-      for (const probes::UsdtLocation& location : probe->locations)
-        locations.push_back({location.file_offset, location.semaphore_file_offset});
-    }
-  return locations;
 }
 
 // Where the query's output goes: -o FILE or stdout.
@@ -158,81 +118,61 @@ void report_error_as_json(const Options& options, std::string_view message) {
   }
 }
 
-int report_diagnostics(const Options& options,
-                       const frontend::Diagnostics& diagnostics) {
-  std::cerr << diagnostics.render();
-  for (const frontend::Diagnostic& d : diagnostics.list()) {
-    std::string rendered = diagnostics.render(d);
-    report_error_as_json(options, rendered.substr(0, rendered.find('\n')));
-  }
+int report_query_error(const Options& options, const QueryError& error) {
+  std::cerr << error.rendered();
+  for (const std::string& message : error.messages())
+    report_error_as_json(options, message);
   return kExitQueryError;
 }
 
+QuerySettings settings_of(const Options& options) {
+  QuerySettings settings;
+  settings.format = options.format;
+  settings.output = options.output;
+  settings.ring_pages = options.ring_pages;
+  settings.map_entries = options.map_entries;
+  settings.flow_key_size = options.flow_key_size;
+  settings.filter_flows = options.filter_flows;
+  return settings;
+}
+
+probes::DebugInfoOptions debug_options_of(const Options& options) {
+  probes::DebugInfoOptions debug_options;
+  debug_options.debug_file = options.debug_file;
+  if (!options.debug_dirs.empty()) debug_options.debug_dirs = options.debug_dirs;
+  return debug_options;
+}
+
+// The pipeline's stages one after another, each marked for --timings,
+// stopping early for --emit.
 int run(const Options& options, PhaseClock& clock) {
   frontend::Source source = load_query(options);
-  frontend::Diagnostics diagnostics(source);
-  frontend::Program program = frontend::parse(source, diagnostics);
+  QuerySettings settings = settings_of(options);
+  frontend::Program program = parse_query(source, settings);
   clock.mark("parse");
-  if (diagnostics.has_errors()) return report_diagnostics(options, diagnostics);
-  for (const std::string& text : options.filter_flows) {
-    frontend::Source filter_source{"--filter-flows", text};
-    frontend::Diagnostics filter_diagnostics(filter_source);
-    std::optional<frontend::ExprPtr> filter =
-        frontend::parse_flow_filter(filter_source, filter_diagnostics);
-    if (!filter) return report_diagnostics(options, filter_diagnostics);
-    if (frontend::apply_flow_filter(program, **filter) == 0) {
-      std::string with_keys;
-      for (const probes::CatalogProbe& p : probes::ovs_catalog())
-        if (p.is_flow_key("key") && probes::find_catalog_probe(p.short_name) == &p)
-          with_keys += (with_keys.empty() ? "" : ", ") + p.short_name;
-      throw UserError("--filter-flows: no clause of the query traces a probe with a "
-                      "flow key (" + with_keys + ")");
-    }
-  }
   if (options.emit == Emit::Ast && options.binary.empty() && !options.pid) {
     write_output(options, frontend::dump(program));  // untyped: no binary
     return 0;
   }
 
-  Target target = resolve_target(options);
-  probes::UsdtNotes notes = probes::read_usdt_notes(target.binary);
-  if (notes.probes.empty())
-    throw UserError(target.binary +
-                    " has no USDT probes (Open vSwitch needs to be built with "
-                    "--enable-usdt-probes)");
+  Pipeline pipeline(resolve_target(options.pid, options.binary),
+                    debug_options_of(options), std::cerr);
+  pipeline.notes();
   // Registering uprobes waits on the kernel (UprobeEvents says why); let it
   // wait while debug info is read and LLVM works.
-  std::optional<runtime::UprobeEvents> uprobes;
-  if (options.emit_is_none())
-    uprobes.emplace(target.binary, probe_locations(program, notes), target.pids);
-  probes::DebugInfoOptions debug_options;
-  debug_options.debug_file = options.debug_file;
-  if (!options.debug_dirs.empty()) debug_options.debug_dirs = options.debug_dirs;
-  // Without DWARF (and no --debug-file), the catalog's built-in types of
-  // upstream OVS, with one warning.
-  probes::OpenedDebugInfo opened =
-      probes::open_debug_info(target.binary, debug_options);
-  if (!opened.warning.empty())
-    std::cerr << "ovsq: warning: " << opened.warning << std::endl;
-  std::unique_ptr<probes::DebugInfo> debug_info = std::move(opened.info);
+  std::unique_ptr<runtime::UprobeEvents> uprobes;
+  if (options.emit_is_none()) uprobes = pipeline.open_uprobes(program);
+  pipeline.debug_info();
   clock.mark("probes and debug info");
 
-  frontend::Sema sema(notes, *debug_info, diagnostics);
-  sema.set_flow_key_bytes(options.flow_key_size);
-  if (!sema.check(program)) return report_diagnostics(options, diagnostics);
+  CheckedQuery checked = pipeline.check(source, std::move(program), settings);
   clock.mark("sema");
   if (options.emit == Emit::Ast) {
-    write_output(options, frontend::dump(program));
+    write_output(options, frontend::dump(checked.program));
     return 0;
   }
 
-  codegen::CodegenOptions codegen_options;
-  codegen_options.source_name = source.name;
-  if (options.ring_pages)
-    codegen_options.ringbuf_bytes =
-        options.ring_pages * static_cast<uint32_t>(::sysconf(_SC_PAGESIZE));
-  if (options.map_entries) codegen_options.map_entries = options.map_entries;
-  codegen::LoweredProgram lowered = codegen::lower(program, codegen_options);
+  codegen::LoweredProgram lowered = pipeline.lower(checked, settings);
   clock.mark("lower");
   auto emit = [&](codegen::OutputKind kind) {
     std::vector<uint8_t> bytes = lowered.module->emit(kind);
@@ -245,15 +185,13 @@ int run(const Options& options, PhaseClock& clock) {
     default: break;
   }
 
-  runtime::BpfProgramSet programs = std::move(lowered.programs);
-  programs.object = lowered.module->emit(codegen::OutputKind::Object);
+  runtime::BpfProgramSet programs = pipeline.emit_object(std::move(lowered));
   clock.mark("llvm");
-  programs.binary = target.binary;
   runtime::RunOptions run_options;
-  run_options.pids = target.pids;
+  run_options.pids = pipeline.target().pids;
   run_options.quiet = options.quiet;
   if (options.timings) run_options.clock = &clock;
-  if (uprobes) run_options.uprobes = &*uprobes;
+  run_options.uprobes = uprobes.get();
   OutputStream stream(options.output);
   std::unique_ptr<runtime::Output> output = runtime::Output::create(
       options.format, programs.layouts, stream.get(), std::cerr);
@@ -281,8 +219,11 @@ int main(int argc, char** argv) {
   ovsq::PhaseClock clock(process_start_ns);
   clock.mark("start-up");
   try {
-    if (options->list) return list_probes(resolve_target(*options).binary);
+    if (options->list)
+      return list_probes(resolve_target(options->pid, options->binary).binary);
     return run(*options, clock);
+  } catch (const QueryError& e) {
+    return report_query_error(*options, e);
   } catch (const ovsq::UserError& e) {
     std::cerr << "ovsq: " << e.what() << "\n";
     report_error_as_json(*options, e.what());
