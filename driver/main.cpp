@@ -30,8 +30,24 @@ using pipeline::parse_query;
 using pipeline::resolve_target;
 
 constexpr int kExitQueryError = 1;
+constexpr int kExitUsage = 2;
+
+// A usage error found after the command line was parsed (an empty query
+// on standard input): exit status 2 and the --help hint, as for options.
+class UsageError : public UserError {
+ public:
+  using UserError::UserError;
+};
 
 frontend::Source load_query(const Options& options) {
+  if (options.query_from_stdin) {
+    std::ostringstream text;
+    text << std::cin.rdbuf();
+    if (text.str().find_first_not_of(" \t\r\n") == std::string::npos)
+      throw UsageError("no query: give one with -e QUERY, as a FILE.ovsq, or on "
+                       "standard input (on a terminal, ovsq starts a session)");
+    return {"<stdin>", text.str()};
+  }
   if (options.query_file.empty()) return {"<command-line>", options.query_text};
   std::ifstream in(options.query_file);
   if (!in) throw_errno("cannot read " + options.query_file, errno);
@@ -56,10 +72,10 @@ class OutputStream {
 
 // --emit's output.
 void write_output(const Options& options, const std::string& bytes) {
-  OutputStream stream(options.output);
+  OutputStream stream(options.settings.output);
   stream.get().write(bytes.data(), std::streamsize(bytes.size()));
   stream.get().flush();
-  if (!stream.get()) throw_errno("cannot write " + options.output, errno);
+  if (!stream.get()) throw_errno("cannot write " + options.settings.output, errno);
 }
 
 int list_probes(const std::string& binary) {
@@ -105,10 +121,10 @@ int list_probes(const std::string& binary) {
 // In JSON mode errors are also records of the output, so that a consumer
 // reading only the JSON learns why it ended.
 void report_error_as_json(const Options& options, std::string_view message) {
-  if (options.format != runtime::OutputFormat::Json || !options.emit_is_none())
+  if (options.settings.format != runtime::OutputFormat::Json || !options.emit_is_none())
     return;
   try {
-    OutputStream stream(options.output, true);
+    OutputStream stream(options.settings.output, true);
     std::unique_ptr<runtime::Output> output = runtime::Output::create(
         runtime::OutputFormat::Json, {}, stream.get(), std::cerr);
     output->error(message);
@@ -125,17 +141,6 @@ int report_query_error(const Options& options, const QueryError& error) {
   return kExitQueryError;
 }
 
-QuerySettings settings_of(const Options& options) {
-  QuerySettings settings;
-  settings.format = options.format;
-  settings.output = options.output;
-  settings.ring_pages = options.ring_pages;
-  settings.map_entries = options.map_entries;
-  settings.flow_key_size = options.flow_key_size;
-  settings.filter_flows = options.filter_flows;
-  return settings;
-}
-
 probes::DebugInfoOptions debug_options_of(const Options& options) {
   probes::DebugInfoOptions debug_options;
   debug_options.debug_file = options.debug_file;
@@ -147,7 +152,7 @@ probes::DebugInfoOptions debug_options_of(const Options& options) {
 // stopping early for --emit.
 int run(const Options& options, PhaseClock& clock) {
   frontend::Source source = load_query(options);
-  QuerySettings settings = settings_of(options);
+  const QuerySettings& settings = options.settings;
   frontend::Program program = parse_query(source, settings);
   clock.mark("parse");
   if (options.emit == Emit::Ast && options.binary.empty() && !options.pid) {
@@ -192,9 +197,9 @@ int run(const Options& options, PhaseClock& clock) {
   run_options.quiet = options.quiet;
   if (options.timings) run_options.clock = &clock;
   run_options.uprobes = uprobes.get();
-  OutputStream stream(options.output);
+  OutputStream stream(settings.output);
   std::unique_ptr<runtime::Output> output = runtime::Output::create(
-      options.format, programs.layouts, stream.get(), std::cerr);
+      settings.format, programs.layouts, stream.get(), std::cerr);
   return runtime::run(programs, run_options, *output, std::cerr);
 }
 
@@ -224,6 +229,9 @@ int main(int argc, char** argv) {
     return run(*options, clock);
   } catch (const QueryError& e) {
     return report_query_error(*options, e);
+  } catch (const UsageError& e) {
+    std::cerr << "ovsq: " << e.what() << "\nTry 'ovsq --help' for more information.\n";
+    return kExitUsage;
   } catch (const ovsq::UserError& e) {
     std::cerr << "ovsq: " << e.what() << "\n";
     report_error_as_json(*options, e.what());

@@ -1,6 +1,8 @@
 #include "driver/options.h"
 
 #include <boost/program_options.hpp>
+#include <unistd.h>
+
 #include <iostream>
 
 namespace ovsq::driver {
@@ -9,7 +11,8 @@ namespace {
 
 constexpr const char* kUsage =
     "Usage: ovsq [OPTIONS] -e QUERY\n"
-    "       ovsq [OPTIONS] FILE.ovsq\n"
+    "       ovsq [OPTIONS] FILE.ovsq      (- reads the query from standard input)\n"
+    "       ovsq [OPTIONS] [-i]           (a session on a terminal: .help inside)\n"
     "       ovsq --binary PATH --list\n"
     "\n"
     "Traces a running ovs-vswitchd through its USDT probes.\n"
@@ -29,11 +32,8 @@ std::optional<Emit> parse_emit(const std::string& stage) {
 std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
   Options options;
   std::string emit;
-  std::string format;
   pid_t pid = 0;
-  int64_t ring_pages = 0;
-  int64_t map_entries = 0;
-  int64_t flow_key_size = 0;
+  std::vector<std::string> setting_values(pipeline::setting_specs().size());
   po::options_description visible("Options");
   visible.add_options()
       ("help,h", "show this help and exit")
@@ -50,17 +50,14 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
        "list the binary's USDT probes and argument specs, then exit")
       ("emit", po::value(&emit),
        "dump one stage instead of tracing: ast, ir, asm or obj")
-      ("format,f", po::value(&format),
-       "how to print what the query prints: text (default), json or csv")
-      ("output,o", po::value(&options.output),
-       "write the query's output (or --emit's) to this file instead of stdout")
-      ("ring-pages", po::value(&ring_pages),
-       "size of the events ring buffer in pages, a power of two (default 256: 1 MiB)")
-      ("map-entries", po::value(&map_entries),
-       "entries of every map and aggregation (default 10240)")
-      ("flow-key-size", po::value(&flow_key_size),
-       "copy at most N bytes of each flow key printed (16 to 2048, default 256)")
-      ("filter-flows", po::value(&options.filter_flows),
+      ("interactive,i", po::bool_switch(&options.interactive),
+       "a session: type queries, run them in the background, look at the probes");
+  for (size_t i = 0; i < pipeline::setting_specs().size(); ++i) {
+    const pipeline::SettingSpec& spec = pipeline::setting_specs()[i];
+    visible.add_options()(spec.option, po::value(&setting_values[i]), spec.help);
+  }
+  visible.add_options()
+      ("filter-flows", po::value(&options.settings.filter_flows),
        "keep only flows matching FLOW, an ODP-like flow such as \"ipv4(src=10.0.0.1),tcp(dst=443)\" (may be repeated)")
       ("quiet,q", po::bool_switch(&options.quiet), "no status lines on stderr")
       ("timings", po::bool_switch(&options.timings),
@@ -112,29 +109,27 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
   bool has_file = vm.count("file") > 0;
   if (has_expr && has_file)
     return usage_error("give the query either with -e or as a file, not both");
-  if (!has_expr && !has_file && !options.list)
-    return usage_error("no query: give one with -e QUERY or as a FILE.ovsq");
-  if (!format.empty()) {
-    if (format == "text") options.format = runtime::OutputFormat::Text;
-    else if (format == "json") options.format = runtime::OutputFormat::Json;
-    else if (format == "csv") options.format = runtime::OutputFormat::Csv;
-    else return usage_error("unknown --format '" + format + "': use text, json or csv");
+  if (options.interactive && (has_expr || has_file))
+    return usage_error("-i starts a session; give no query with it");
+  if (options.interactive && !options.emit_is_none())
+    return usage_error("-i starts a session; --emit needs a query");
+  if (has_file && options.query_file == "-") {
+    options.query_file.clear();
+    options.query_from_stdin = true;
   }
-  if (vm.count("ring-pages")) {
-    if (ring_pages <= 0 || ring_pages > (1 << 18) ||
-        (ring_pages & (ring_pages - 1)) != 0)
-      return usage_error("--ring-pages needs a power of two from 1 to 262144");
-    options.ring_pages = uint32_t(ring_pages);
+  // No query: a session on a terminal, the program from standard input
+  // otherwise (`echo 'on flow_result print ufid' | ovsq`).
+  if (!has_expr && !has_file && !options.list && !options.interactive) {
+    if (::isatty(STDIN_FILENO) && options.emit_is_none())
+      options.interactive = true;
+    else
+      options.query_from_stdin = true;
   }
-  if (vm.count("map-entries")) {
-    if (map_entries <= 0 || map_entries > (1 << 24))
-      return usage_error("--map-entries needs a number from 1 to 16777216");
-    options.map_entries = uint32_t(map_entries);
-  }
-  if (vm.count("flow-key-size")) {
-    if (flow_key_size < 16 || flow_key_size > 2048)
-      return usage_error("--flow-key-size needs a number of bytes from 16 to 2048");
-    options.flow_key_size = uint32_t(flow_key_size + 7) / 8 * 8;
+  for (size_t i = 0; i < pipeline::setting_specs().size(); ++i) {
+    const pipeline::SettingSpec& spec = pipeline::setting_specs()[i];
+    if (!vm.count(spec.name)) continue;
+    if (std::optional<std::string> why = spec.set(options.settings, setting_values[i]))
+      return usage_error("--" + std::string(spec.name) + " " + *why);
   }
   return options;
 }

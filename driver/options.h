@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/output.h"
+#include "pipeline/settings.h"
 
 namespace ovsq::driver {
 
@@ -21,14 +21,13 @@ struct Options {
   std::vector<std::string> debug_dirs;  // --debug-dir
   bool list = false;        // -l
   Emit emit = Emit::None;   // --emit
-  std::string output;       // -o
   bool quiet = false;       // -q
   bool timings = false;     // --timings
-  runtime::OutputFormat format = runtime::OutputFormat::Text;  // --format
-  uint32_t ring_pages = 0;  // --ring-pages (0: default)
-  uint32_t map_entries = 0; // --map-entries (0: default)
-  uint32_t flow_key_size = 256;  // --flow-key-size: key bytes an event copies
-  std::vector<std::string> filter_flows;  // --filter-flows, ODP-like
+  bool interactive = false; // -i, or no query on a terminal
+  bool query_from_stdin = false;  // `-` as the FILE, or no query off a terminal
+  // --format, -o, --ring-pages, --map-entries, --flow-key-size,
+  // --filter-flows: the session's defaults too.
+  pipeline::QuerySettings settings;
 
   bool emit_is_none() const { return emit == Emit::None; }
 };

@@ -22,6 +22,7 @@
 #include "probes/debug_info.h"
 #include "probes/usdt_notes.h"
 #include "runtime/bpf_program.h"
+#include "pipeline/settings.h"
 #include "runtime/output.h"
 #include "runtime/uprobe_events.h"
 #include "support/error.h"
@@ -38,17 +39,6 @@ struct Target {
 // Throws UserError when there is no such process, or not exactly one
 // vswitchd.
 Target resolve_target(std::optional<pid_t> pid, const std::string& binary);
-
-// How a query is compiled and printed.  The command line sets them for
-// the one-shot driver and as the session's defaults; `.set` changes them.
-struct QuerySettings {
-  runtime::OutputFormat format = runtime::OutputFormat::Text;
-  std::string output;            // file, or "" for standard output
-  uint32_t ring_pages = 0;       // 0: codegen's default
-  uint32_t map_entries = 0;      // 0: codegen's default
-  uint32_t flow_key_size = 256;  // key bytes an event copies
-  std::vector<std::string> filter_flows;  // --filter-flows
-};
 
 // A query the user got wrong: its diagnostics, rendered with carets.
 class QueryError : public UserError {

@@ -10,7 +10,7 @@ HEADLINE='on flow_result where reason == FDR_FLOW_IDLE print ufid'
 expect_error() {
   local status=$1 message=$2
   shift 2
-  timeout 20 "${RUN_AS[@]}" "$OVSQ" "$@" > "$TEST_DIR/ovsq.out" 2> "$TEST_DIR/ovsq.err"
+  timeout 20 "${RUN_AS[@]}" "$OVSQ" "$@" < "${STDIN:-/dev/null}" > "$TEST_DIR/ovsq.out" 2> "$TEST_DIR/ovsq.err"
   local got=$?
   printf '%s\n' "$message" > "$TEST_DIR/expected.err"
   expect_same "$TEST_DIR/expected.err" "$TEST_DIR/ovsq.err"
@@ -49,8 +49,16 @@ case $1 in
     expect_error 1 "ovsq: $SIM is not the debug info of $SIM_NODEBUG: its build-id is $sim_id, the binary's is $nodebug_id" --binary "$SIM_NODEBUG" --debug-file "$SIM" --emit=obj -e "$HEADLINE"
     ;;
   usage)
-    expect_error 2 "ovsq: no query: give one with -e QUERY or as a FILE.ovsq
+    # No query and standard input not a terminal: the query is read from
+    # it; an empty one is a usage error, as no query at all was.
+    expect_error 2 "ovsq: no query: give one with -e QUERY, as a FILE.ovsq, or on standard input (on a terminal, ovsq starts a session)
 Try 'ovsq --help' for more information."
+    expect_error 2 "ovsq: no query: give one with -e QUERY, as a FILE.ovsq, or on standard input (on a terminal, ovsq starts a session)
+Try 'ovsq --help' for more information." -
+    expect_error 2 "ovsq: -i starts a session; give no query with it
+Try 'ovsq --help' for more information." -i -e "$HEADLINE"
+    expect_error 2 "ovsq: --format needs text, json or csv, not 'yaml'
+Try 'ovsq --help' for more information." --format yaml -e "$HEADLINE"
     expect_error 2 "ovsq: unknown --emit stage 'llvm': use ast, ir, asm or obj
 Try 'ovsq --help' for more information." --emit=llvm -e "$HEADLINE"
     expect_error 2 "ovsq: unrecognised option '--frobnicate'
