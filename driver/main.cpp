@@ -16,6 +16,8 @@
 #include "probes/catalog.h"
 #include "probes/usdt_notes.h"
 #include "runtime/runner.h"
+#include "session/line_editor.h"
+#include "session/session.h"
 #include "support/error.h"
 #include "support/phase_clock.h"
 
@@ -203,6 +205,19 @@ int run(const Options& options, PhaseClock& clock) {
   return runtime::run(programs, run_options, *output, std::cerr);
 }
 
+// No query on a terminal (or -i): a session on the target, reading its
+// notes and DWARF once for every query typed.
+int run_session(const Options& options) {
+  Pipeline pipeline(resolve_target(options.pid, options.binary), debug_options_of(options),
+                    std::cerr);
+  std::unique_ptr<session::LineEditor> editor =
+      ::isatty(STDIN_FILENO) ? session::make_terminal_editor(session::default_history_path())
+                             : session::make_plain_editor(STDIN_FILENO);
+  session::Session session(pipeline, options.settings, *editor, std::cout, std::cerr,
+                           options.timings);
+  return session.run();
+}
+
 // As early as a static initializer can be: with LLVM linked statically,
 // its static constructors run after this one and count as start-up.
 uint64_t process_start_ns;
@@ -224,6 +239,7 @@ int main(int argc, char** argv) {
   ovsq::PhaseClock clock(process_start_ns);
   clock.mark("start-up");
   try {
+    if (options->interactive) return run_session(*options);
     if (options->list)
       return list_probes(resolve_target(options->pid, options->binary).binary);
     return run(*options, clock);
