@@ -7,9 +7,14 @@
 //   key.<TAB>, key.ipv4.<TAB>     flow-key attributes, then their fields
 //   reason == FDR_<TAB>           the enum's names, after a comparison with
 //                                 an enum field
-//   .<TAB>, .describe <TAB>, ...  dot-commands and their arguments
+//   @<TAB>, delete <TAB>          the maps named earlier in the text
+//   on x <TAB>, print a <TAB>     the keywords that fit there
+//   .<TAB>, .describe <TAB>, ...  dot-commands and their arguments: a line
+//                                 whose first non-blank is '.' is one
 // A name the binary lacks (a probe without a note, a member its DWARF does
-// not have) is never offered.
+// not have) is never offered, nor one sema would reject there (a field
+// not every probe of the clause has, `.` on a pointer, a bit-field).
+// Nothing is offered inside a string, a comment or a number.
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -41,6 +46,9 @@ struct Completion {
   // candidates replace text[start, end).
   size_t start = 0;
   std::vector<std::string> candidates;  // sorted, unique
+  // The word is a file name (a dot-command's File argument): candidates
+  // is empty and the line editor's own file-name completion applies.
+  bool filenames = false;
 };
 
 // `text` is everything typed so far, earlier lines of an unfinished
