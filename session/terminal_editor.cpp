@@ -161,6 +161,22 @@ class TerminalEditor : public LineEditor {
   Completer completer_;
 };
 
+// The paths that complete `typed`; directories end in '/'.
+std::vector<std::string> file_names(const std::string& typed) {
+  size_t slash = typed.rfind('/');
+  std::string dir = slash == std::string::npos ? "" : typed.substr(0, slash + 1);
+  std::string base = slash == std::string::npos ? typed : typed.substr(slash + 1);
+  std::vector<std::string> names;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(dir.empty() ? "." : dir, error)) {
+    std::string name = entry.path().filename().string();
+    if (name.compare(0, base.size(), base) != 0 || (base.empty() && name[0] == '.')) continue;
+    names.push_back(dir + name + (entry.is_directory(error) ? "/" : ""));
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
 // Tab: one candidate is inserted with a blank after it; several insert
 // what they have in common, or, when that adds nothing, are listed under
 // the line.
@@ -169,6 +185,7 @@ unsigned char TerminalEditor::complete() {
   const LineInfo* info = ::el_line(el_);
   std::string before(info->buffer, info->cursor);
   Completion completion = completer_(before);
+  if (completion.filenames) completion.candidates = file_names(before.substr(completion.start));
   if (completion.candidates.empty() || completion.start > before.size()) return CC_ERROR;
   std::string typed = before.substr(completion.start);
   const std::vector<std::string>& candidates = completion.candidates;
@@ -180,7 +197,7 @@ unsigned char TerminalEditor::complete() {
   }
   if (common.size() > typed.size() && common.compare(0, typed.size(), typed) == 0) {
     std::string insert = common.substr(typed.size());
-    if (candidates.size() == 1) insert += ' ';
+    if (candidates.size() == 1 && common.back() != '/') insert += ' ';
     ::el_insertstr(el_, insert.c_str());
     return CC_REFRESH;
   }
