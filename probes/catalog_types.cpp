@@ -29,7 +29,7 @@ class BuiltinDebugInfo : public DebugInfo {
     for (const auto& [name, type] : enumerators_) names.push_back(name);
     return names;  // sorted: a std::map
   }
-  std::vector<std::string> type_names() override { return {}; }  // TODO(inspect)
+  std::vector<std::string> type_names() override { return type_names_; }
 
  private:
   Type& add(TypeKind kind, std::string name, uint64_t size) {
@@ -54,6 +54,7 @@ class BuiltinDebugInfo : public DebugInfo {
   std::map<std::string, TypeRef> named_;  // "struct udpif_key", "ovs_u128", "size_t"
   std::map<TypeRef, TypeRef> pointers_;
   std::map<std::string, TypeRef, std::less<>> enumerators_;
+  std::vector<std::string> type_names_;  // sorted
 };
 
 BuiltinDebugInfo::BuiltinDebugInfo() {
@@ -140,6 +141,17 @@ BuiltinDebugInfo::BuiltinDebugInfo() {
               {"buffer", {32, pointer_to(aggregate("struct ofpbuf"))}},
               {"flow", {40, pointer_to(aggregate("struct dpif_flow"))}}},
              48);
+
+  // What type_names() lists: the enums, the structs and unions with a
+  // layout, and the typedefs; not C's base types (as the DWARF's list),
+  // nor the structs known only by name (nlattr, cmap_node).
+  for (const auto& [name, type] : named_) {
+    std::optional<CSpelling> split = split_c_spelling(name);
+    bool base = type->kind == TypeKind::Void || type->kind == TypeKind::Bool ||
+                (split && c_integer(split->words));
+    bool nameless = type->is_aggregate() && !type->complete;
+    if (!base && !nameless) type_names_.push_back(name);
+  }
 }
 
 void BuiltinDebugInfo::add_struct(
@@ -218,6 +230,10 @@ TypeRef BuiltinDebugInfo::find_type(std::string_view spelling) {
 
 std::unique_ptr<DebugInfo> builtin_debug_info() {
   return std::make_unique<BuiltinDebugInfo>();
+}
+
+bool is_builtin(const DebugInfo& info) {
+  return dynamic_cast<const BuiltinDebugInfo*>(&info) != nullptr;
 }
 
 OpenedDebugInfo open_debug_info(const std::string& binary,

@@ -414,6 +414,28 @@ TEST(BuiltinTypes, IntegersAndOpaquePointers) {
     }
 }
 
+// type_names: the types with a layout or values, and the typedefs; a
+// name find_type has made up meanwhile (an opaque struct, an integer
+// spelling) does not join them.
+TEST(BuiltinTypes, TypeNames) {
+  auto t = builtin_debug_info();
+  const std::vector<std::string> expected = {
+      "enum dpif_flow_put_flags", "enum dpif_upcall_type",
+      "enum flow_del_reason", "enum reval_result",
+      "int16_t", "int32_t", "int64_t", "int8_t", "ovs_u128", "size_t",
+      "ssize_t", "struct dpif_flow_del", "struct dpif_flow_get",
+      "struct dpif_flow_put", "struct udpif_key", "uint16_t", "uint32_t",
+      "uint64_t", "uint8_t"};
+  EXPECT_EQ(t->type_names(), expected);
+  ASSERT_NE(t->find_type("struct nosuch *"), nullptr);
+  ASSERT_NE(t->find_type("long long"), nullptr);
+  EXPECT_EQ(t->type_names(), expected);
+  for (const std::string& name : expected)
+    EXPECT_NE(t->find_type(name), nullptr) << name;
+  EXPECT_TRUE(is_builtin(*t));
+  EXPECT_FALSE(is_builtin(*open_debug_info(sim(), {}).info));
+}
+
 TEST(BuiltinTypes, SemaStopsAtTheLastBuiltInMember) {
   auto types = builtin_debug_info();
   UsdtNotes notes = notes_with(
