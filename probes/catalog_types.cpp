@@ -62,14 +62,23 @@ BuiltinDebugInfo::BuiltinDebugInfo() {
   named_["_Bool"] = &add(TypeKind::Bool, "_Bool", 1);
   // The typedefs of <stdint.h> and <stddef.h> on x86_64, under their own
   // names (as the DWARF reader resolves a typedef).
-  for (auto [name, size, is_signed] :
-       std::vector<std::tuple<const char*, uint64_t, bool>>{
-           {"uint8_t", 1, false}, {"uint16_t", 2, false},
-           {"uint32_t", 4, false}, {"uint64_t", 8, false},
-           {"int8_t", 1, true}, {"int16_t", 2, true},
-           {"int32_t", 4, true}, {"int64_t", 8, true},
-           {"size_t", 8, false}, {"ssize_t", 8, true}})
-    integer(name, size, is_signed);
+  for (auto [name, size, is_signed, base] :
+       std::vector<std::tuple<const char*, uint64_t, bool, const char*>>{
+           {"uint8_t", 1, false, "unsigned char"},
+           {"uint16_t", 2, false, "short unsigned int"},
+           {"uint32_t", 4, false, "unsigned int"},
+           {"uint64_t", 8, false, "long unsigned int"},
+           {"int8_t", 1, true, "signed char"},
+           {"int16_t", 2, true, "short int"},
+           {"int32_t", 4, true, "int"},
+           {"int64_t", 8, true, "long int"},
+           {"size_t", 8, false, "long unsigned int"},
+           {"ssize_t", 8, true, "long int"}}) {
+    Type& t = add(TypeKind::Int, name, size);
+    t.is_signed = is_signed;
+    t.typedef_of = base;
+    named_[name] = &t;
+  }
 
   for (const CatalogEnum& e : catalog_enums()) {
     Type& t = add(TypeKind::Enum, "enum " + e.name, 4);
@@ -90,6 +99,7 @@ BuiltinDebugInfo::BuiltinDebugInfo() {
   Type& lo_hi = add(TypeKind::Struct, "struct <anonymous>", 16);
   lo_hi.members = {{"lo", 0, u64}, {"hi", 8, u64}};
   Type& u128 = add(TypeKind::Union, "ovs_u128", 16);
+  u128.typedef_of = "union <anonymous>";
   u128.members = {{"u32", 0, &u32_array}, {"u64", 0, &lo_hi}};
   named_["ovs_u128"] = &u128;
 

@@ -394,6 +394,11 @@ TEST(BuiltinTypes, IntegersAndOpaquePointers) {
   }
   EXPECT_EQ(t->find_type("char")->size, 1u);
   EXPECT_TRUE(t->find_type("char")->is_signed);
+  // The typedefs say what they name, as the DWARF's do.
+  EXPECT_EQ(t->find_type("size_t")->typedef_of, "long unsigned int");
+  EXPECT_EQ(t->find_type("uint16_t")->typedef_of, "short unsigned int");
+  EXPECT_EQ(t->find_type("ovs_u128")->typedef_of, "union <anonymous>");
+  EXPECT_EQ(t->find_type("unsigned int")->typedef_of, "");
   // Every other struct is declared only.
   TypeRef udpif = t->find_type("struct udpif *")->target;
   EXPECT_EQ(udpif->name, "struct udpif");

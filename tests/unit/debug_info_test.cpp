@@ -71,6 +71,7 @@ TEST_P(FixtureTypes, UnionTypedef) {
   EXPECT_EQ(u128, type("fx_u128"));
   EXPECT_EQ(u128->kind, TypeKind::Union);
   EXPECT_EQ(u128->name, "fx_u128");
+  EXPECT_EQ(u128->typedef_of, "union <anonymous>");
   EXPECT_EQ(u128->size, 16u);
   Member u32 = member(u128, "u32");
   EXPECT_EQ(u32.offset, 0u);
@@ -211,6 +212,16 @@ TEST_P(FixtureTypes, Enums) {
 }
 
 // type_names: what find_type finds by name, for the session's `.type`.
+// A typedef keeps the name of what it names, through typedef chains.
+TEST_P(FixtureTypes, TypedefOf) {
+  EXPECT_EQ(type("fx_list_t")->typedef_of, "struct fx_list");
+  EXPECT_EQ(type("fx_anon_t")->typedef_of, "enum <anonymous>");
+  EXPECT_EQ(type("size_t")->typedef_of, "long unsigned int");
+  EXPECT_EQ(type("uint16_t")->typedef_of, "short unsigned int");  // via __uint16_t
+  EXPECT_EQ(type("struct fx_list")->typedef_of, "");
+  EXPECT_EQ(type("int")->typedef_of, "");
+}
+
 TEST_P(FixtureTypes, TypeNames) {
   std::vector<std::string> names = info_->type_names();
   EXPECT_TRUE(std::is_sorted(names.begin(), names.end()));
