@@ -67,11 +67,13 @@ void add_enumerators(TextTable& table, const probes::Type& type) {
     table.add_line("    (no values: the debug info only declares " + type.name + ")");
     return;
   }
+  // The catalog knows meanings by the enum's tag, also for a typedef of it.
+  const std::string& enum_name = type.typedef_of.empty() ? type.name : type.typedef_of;
   TextTable values("    ");
   values.right_align(0);
   for (const probes::Enumerator& e : type.enumerators)
     values.add_row({std::to_string(e.value), e.name,
-                    probes::enumerator_meaning(type.name, e.name).value_or("")});
+                    probes::enumerator_meaning(enum_name, e.name).value_or("")});
   std::string text = values.str();
   text.pop_back();  // add_line adds the newline
   table.add_line(text);

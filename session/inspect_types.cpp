@@ -203,6 +203,8 @@ std::string describe_enum(const Type& type, bool builtin) {
   auto [opening, closing] = brackets(type, "enum");
   std::string out = builtin ? std::string(kBuiltinNote) + "\n" : "";
   out += opening + "\n";
+  // The catalog knows meanings by the enum's tag, also for a typedef of it.
+  const std::string& enum_name = type.typedef_of.empty() ? type.name : type.typedef_of;
   std::vector<std::string> entries;
   size_t width = 0;
   for (const probes::Enumerator& e : type.enumerators) {
@@ -211,7 +213,7 @@ std::string describe_enum(const Type& type, bool builtin) {
   }
   for (size_t i = 0; i < entries.size(); ++i) {
     std::optional<std::string> meaning =
-        probes::enumerator_meaning(type.name, type.enumerators[i].name);
+        probes::enumerator_meaning(enum_name, type.enumerators[i].name);
     out += meaning ? pad_to(entries[i], width + 1) + "/* " + *meaning + " */\n"
                    : entries[i] + "\n";
   }
