@@ -69,6 +69,13 @@ size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
+// "; did you mean 'X'?", or "" without a suggestion.
+std::string did_you_mean_note(const std::string& suggestion) {
+  if (suggestion.empty()) return "";
+  return "; " + format_message(info(DiagnosticKind::DidYouMean).format,
+                               {suggestion});
+}
+
 // A UTF-8 continuation byte takes no column of its own on a terminal.
 bool is_continuation(char c) {
   return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
@@ -94,6 +101,16 @@ std::string nearest_name(std::string_view wrong,
   return best ? *best : std::string();
 }
 
+std::string diagnostic_message(DiagnosticKind kind,
+                               const std::vector<std::string>& args) {
+  return format_message(info(kind).format, args);
+}
+
+std::string with_did_you_mean(std::string message, std::string_view wrong,
+                              const std::vector<std::string>& candidates) {
+  return message + did_you_mean_note(nearest_name(wrong, candidates));
+}
+
 Diagnostic& Diagnostics::error(DiagnosticKind kind, SourceLoc loc,
                                std::vector<std::string> args) {
   list_.push_back(
@@ -112,9 +129,7 @@ Diagnostic& Diagnostics::error_with_suggestion(
 std::string Diagnostics::render(const Diagnostic& d) const {
   std::string out = source_.name + ":" + std::to_string(d.loc.line) + ":" +
                     std::to_string(d.loc.column) + ": error: " + d.message;
-  if (!d.suggestion.empty())
-    out += "; " + format_message(info(DiagnosticKind::DidYouMean).format,
-                                 {d.suggestion});
+  out += did_you_mean_note(d.suggestion);
   std::string_view line = source_.line_text(d.loc.line);
   out += "\n";
   out += line;

@@ -35,6 +35,18 @@ struct Diagnostic {
 std::string nearest_name(std::string_view wrong,
                          const std::vector<std::string>& candidates);
 
+// A kind's message with `args` in its {0}, {1}, ..., as Diagnostics::error
+// words it, for the same fault reported with no position.
+std::string diagnostic_message(DiagnosticKind kind,
+                               const std::vector<std::string>& args);
+
+// `message`, then the "did you mean" note of a rendered diagnostic when a
+// name in `candidates` is near `wrong` (nearest_name): "unknown probe
+// 'flow_reslt'; did you mean 'flow_result'?".  For names typed outside
+// query text (the session's dot-commands), reported as a UserError.
+std::string with_did_you_mean(std::string message, std::string_view wrong,
+                              const std::vector<std::string>& candidates);
+
 class Diagnostics {
  public:
   explicit Diagnostics(const Source& source) : source_(source) {}

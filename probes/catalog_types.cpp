@@ -29,7 +29,7 @@ class BuiltinDebugInfo : public DebugInfo {
     for (const auto& [name, type] : enumerators_) names.push_back(name);
     return names;  // sorted: a std::map
   }
-  std::vector<std::string> type_names() override { return {}; }  // TODO(inspect)
+  std::vector<std::string> type_names() override { return type_names_; }
 
  private:
   Type& add(TypeKind kind, std::string name, uint64_t size) {
@@ -54,6 +54,7 @@ class BuiltinDebugInfo : public DebugInfo {
   std::map<std::string, TypeRef> named_;  // "struct udpif_key", "ovs_u128", "size_t"
   std::map<TypeRef, TypeRef> pointers_;
   std::map<std::string, TypeRef, std::less<>> enumerators_;
+  std::vector<std::string> type_names_;  // sorted
 };
 
 BuiltinDebugInfo::BuiltinDebugInfo() {
@@ -61,14 +62,23 @@ BuiltinDebugInfo::BuiltinDebugInfo() {
   named_["_Bool"] = &add(TypeKind::Bool, "_Bool", 1);
   // The typedefs of <stdint.h> and <stddef.h> on x86_64, under their own
   // names (as the DWARF reader resolves a typedef).
-  for (auto [name, size, is_signed] :
-       std::vector<std::tuple<const char*, uint64_t, bool>>{
-           {"uint8_t", 1, false}, {"uint16_t", 2, false},
-           {"uint32_t", 4, false}, {"uint64_t", 8, false},
-           {"int8_t", 1, true}, {"int16_t", 2, true},
-           {"int32_t", 4, true}, {"int64_t", 8, true},
-           {"size_t", 8, false}, {"ssize_t", 8, true}})
-    integer(name, size, is_signed);
+  for (auto [name, size, is_signed, base] :
+       std::vector<std::tuple<const char*, uint64_t, bool, const char*>>{
+           {"uint8_t", 1, false, "unsigned char"},
+           {"uint16_t", 2, false, "short unsigned int"},
+           {"uint32_t", 4, false, "unsigned int"},
+           {"uint64_t", 8, false, "long unsigned int"},
+           {"int8_t", 1, true, "signed char"},
+           {"int16_t", 2, true, "short int"},
+           {"int32_t", 4, true, "int"},
+           {"int64_t", 8, true, "long int"},
+           {"size_t", 8, false, "long unsigned int"},
+           {"ssize_t", 8, true, "long int"}}) {
+    Type& t = add(TypeKind::Int, name, size);
+    t.is_signed = is_signed;
+    t.typedef_of = base;
+    named_[name] = &t;
+  }
 
   for (const CatalogEnum& e : catalog_enums()) {
     Type& t = add(TypeKind::Enum, "enum " + e.name, 4);
@@ -89,6 +99,7 @@ BuiltinDebugInfo::BuiltinDebugInfo() {
   Type& lo_hi = add(TypeKind::Struct, "struct <anonymous>", 16);
   lo_hi.members = {{"lo", 0, u64}, {"hi", 8, u64}};
   Type& u128 = add(TypeKind::Union, "ovs_u128", 16);
+  u128.typedef_of = "union <anonymous>";
   u128.members = {{"u32", 0, &u32_array}, {"u64", 0, &lo_hi}};
   named_["ovs_u128"] = &u128;
 
@@ -140,6 +151,17 @@ BuiltinDebugInfo::BuiltinDebugInfo() {
               {"buffer", {32, pointer_to(aggregate("struct ofpbuf"))}},
               {"flow", {40, pointer_to(aggregate("struct dpif_flow"))}}},
              48);
+
+  // What type_names() lists: the enums, the structs and unions with a
+  // layout, and the typedefs; not C's base types (as the DWARF's list),
+  // nor the structs known only by name (nlattr, cmap_node).
+  for (const auto& [name, type] : named_) {
+    std::optional<CSpelling> split = split_c_spelling(name);
+    bool base = type->kind == TypeKind::Void || type->kind == TypeKind::Bool ||
+                (split && c_integer(split->words));
+    bool nameless = type->is_aggregate() && !type->complete;
+    if (!base && !nameless) type_names_.push_back(name);
+  }
 }
 
 void BuiltinDebugInfo::add_struct(
@@ -218,6 +240,10 @@ TypeRef BuiltinDebugInfo::find_type(std::string_view spelling) {
 
 std::unique_ptr<DebugInfo> builtin_debug_info() {
   return std::make_unique<BuiltinDebugInfo>();
+}
+
+bool is_builtin(const DebugInfo& info) {
+  return dynamic_cast<const BuiltinDebugInfo*>(&info) != nullptr;
 }
 
 OpenedDebugInfo open_debug_info(const std::string& binary,

@@ -26,6 +26,9 @@ namespace ovsq::probes {
 
 // The built-in types; source() is "ovsq's built-in types".
 std::unique_ptr<DebugInfo> builtin_debug_info();
+// Whether `info` is builtin_debug_info()'s: upstream's layouts, some of
+// them partial, rather than the binary's own.
+bool is_builtin(const DebugInfo& info);
 
 struct OpenedDebugInfo {
   std::unique_ptr<DebugInfo> info;

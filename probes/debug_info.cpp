@@ -38,7 +38,9 @@ class DwarfDebugInfo : public DebugInfo {
   std::vector<std::string> enumerator_names() override {
     return types_->enumerator_names();
   }
-  std::vector<std::string> type_names() override { return {}; }  // TODO(inspect)
+  std::vector<std::string> type_names() override {
+    return types_->type_names();
+  }
 
  private:
   TypeRef integer_type(const std::vector<std::string>& words);

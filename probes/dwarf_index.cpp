@@ -2,6 +2,7 @@
 #include "probes/dwarf_die.h"
 #include "probes/dwarf_types.h"
 
+#include <algorithm>
 #include <vector>
 
 namespace ovsq::probes {
@@ -131,6 +132,14 @@ TypeRef DwarfTypes::enum_of(std::string_view name) {
 std::vector<std::string> DwarfTypes::enumerator_names() const {
   std::vector<std::string> names;
   for (const auto& entry : enumerators_) names.push_back(entry.first);
+  return names;
+}
+
+std::vector<std::string> DwarfTypes::type_names() {
+  std::vector<std::string> names;
+  for (auto& [name, die] : names_)
+    if (dwarf_tag(&die) != DW_TAG_base_type) names.push_back(name);
+  std::sort(names.begin(), names.end());
   return names;
 }
 

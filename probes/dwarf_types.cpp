@@ -302,6 +302,7 @@ void DwarfTypes::fill_pending(const Type* type) {
   Type& t = const_cast<Type&>(*type);  // one of our own, never const
   std::string name = std::move(t.name);
   t = *target;
+  t.typedef_of = target->typedef_of.empty() ? target->name : target->typedef_of;
   t.name = std::move(name);
 }
 

@@ -38,6 +38,9 @@ class DwarfTypes {
   TypeRef enum_of(std::string_view name);
   // Every enumerator name, sorted.
   std::vector<std::string> enumerator_names() const;
+  // The names `named` finds for structs, unions, enums and typedefs
+  // ("struct udpif_key", "ovs_u128"; not base types), sorted.
+  std::vector<std::string> type_names();
 
   // Types that are not looked up in DWARF.
   TypeRef void_type();

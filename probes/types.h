@@ -42,6 +42,10 @@ struct Enumerator {
 struct Type {
   TypeKind kind = TypeKind::Void;
   std::string name;     // C spelling for messages: "struct udpif_key", "uint32_t"
+  // A typedef's copy of the type it names: that type's name, through
+  // typedefs of typedefs ("struct fx_list", "union <anonymous>", "long
+  // unsigned int"); empty for any other type.
+  std::string typedef_of;
   uint64_t size = 0;    // bytes; 0 for void, functions, incomplete types
   bool is_signed = false;
   bool complete = true; // false for a declared-only struct/union/enum

@@ -15,8 +15,9 @@ std::vector<std::string> help_topics();
 // One line per topic, for `.help`'s list.
 std::string help_topic_summary(std::string_view topic);
 
-// `.help TOPIC`.  Throws UserError with a did-you-mean for an unknown
-// topic.
+// `.help TOPIC`; an empty topic gives the topics with their summaries.
+// Throws UserError with a did-you-mean (or the list of topics) for an
+// unknown topic.
 std::string help_text(std::string_view topic);
 
 }  // namespace ovsq::session

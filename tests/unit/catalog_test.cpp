@@ -394,6 +394,11 @@ TEST(BuiltinTypes, IntegersAndOpaquePointers) {
   }
   EXPECT_EQ(t->find_type("char")->size, 1u);
   EXPECT_TRUE(t->find_type("char")->is_signed);
+  // The typedefs say what they name, as the DWARF's do.
+  EXPECT_EQ(t->find_type("size_t")->typedef_of, "long unsigned int");
+  EXPECT_EQ(t->find_type("uint16_t")->typedef_of, "short unsigned int");
+  EXPECT_EQ(t->find_type("ovs_u128")->typedef_of, "union <anonymous>");
+  EXPECT_EQ(t->find_type("unsigned int")->typedef_of, "");
   // Every other struct is declared only.
   TypeRef udpif = t->find_type("struct udpif *")->target;
   EXPECT_EQ(udpif->name, "struct udpif");
@@ -412,6 +417,28 @@ TEST(BuiltinTypes, IntegersAndOpaquePointers) {
       EXPECT_EQ(type->kind == TypeKind::Pointer ? 8u : type->size,
                 uint64_t(a.size));
     }
+}
+
+// type_names: the types with a layout or values, and the typedefs; a
+// name find_type has made up meanwhile (an opaque struct, an integer
+// spelling) does not join them.
+TEST(BuiltinTypes, TypeNames) {
+  auto t = builtin_debug_info();
+  const std::vector<std::string> expected = {
+      "enum dpif_flow_put_flags", "enum dpif_upcall_type",
+      "enum flow_del_reason", "enum reval_result",
+      "int16_t", "int32_t", "int64_t", "int8_t", "ovs_u128", "size_t",
+      "ssize_t", "struct dpif_flow_del", "struct dpif_flow_get",
+      "struct dpif_flow_put", "struct udpif_key", "uint16_t", "uint32_t",
+      "uint64_t", "uint8_t"};
+  EXPECT_EQ(t->type_names(), expected);
+  ASSERT_NE(t->find_type("struct nosuch *"), nullptr);
+  ASSERT_NE(t->find_type("long long"), nullptr);
+  EXPECT_EQ(t->type_names(), expected);
+  for (const std::string& name : expected)
+    EXPECT_NE(t->find_type(name), nullptr) << name;
+  EXPECT_TRUE(is_builtin(*t));
+  EXPECT_FALSE(is_builtin(*open_debug_info(sim(), {}).info));
 }
 
 TEST(BuiltinTypes, SemaStopsAtTheLastBuiltInMember) {

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -70,6 +71,7 @@ TEST_P(FixtureTypes, UnionTypedef) {
   EXPECT_EQ(u128, type("fx_u128"));
   EXPECT_EQ(u128->kind, TypeKind::Union);
   EXPECT_EQ(u128->name, "fx_u128");
+  EXPECT_EQ(u128->typedef_of, "union <anonymous>");
   EXPECT_EQ(u128->size, 16u);
   Member u32 = member(u128, "u32");
   EXPECT_EQ(u32.offset, 0u);
@@ -207,6 +209,38 @@ TEST_P(FixtureTypes, Enums) {
   for (const char* n : {"FX_KEEP", "FX_DELETE", "FX_MODIFY", "FX_NEG",
                         "FX_ZERO", "FX_BIG", "FX_ANON_A", "FX_ANON_B"})
     EXPECT_NE(std::find(names.begin(), names.end(), n), names.end()) << n;
+}
+
+// type_names: what find_type finds by name, for the session's `.type`.
+// A typedef keeps the name of what it names, through typedef chains.
+TEST_P(FixtureTypes, TypedefOf) {
+  EXPECT_EQ(type("fx_list_t")->typedef_of, "struct fx_list");
+  EXPECT_EQ(type("fx_anon_t")->typedef_of, "enum <anonymous>");
+  EXPECT_EQ(type("size_t")->typedef_of, "long unsigned int");
+  EXPECT_EQ(type("uint16_t")->typedef_of, "short unsigned int");  // via __uint16_t
+  EXPECT_EQ(type("struct fx_list")->typedef_of, "");
+  EXPECT_EQ(type("int")->typedef_of, "");
+}
+
+TEST_P(FixtureTypes, TypeNames) {
+  std::vector<std::string> names = info_->type_names();
+  EXPECT_TRUE(std::is_sorted(names.begin(), names.end()));
+  EXPECT_EQ(std::adjacent_find(names.begin(), names.end()), names.end());
+  auto has = [&](const std::string& name) {
+    return std::binary_search(names.begin(), names.end(), name);
+  };
+  for (const char* name :
+       {"struct fx_key", "struct fx_node", "struct fx_list", "fx_list_t",
+        "fx_u128", "fx_anon_t", "enum fx_result", "enum fx_signed",
+        "struct fx_shared", "struct fx_sema_holder", "uint16_t", "size_t",
+        "struct fx_opaque"}) {  // declared only, but a name all the same
+    EXPECT_TRUE(has(name)) << name;
+    EXPECT_NE(info_->find_type(name), nullptr) << name;
+  }
+  // C's base types are not listed, nor anonymous types.
+  for (const char* name : {"int", "char", "long unsigned int", "_Bool",
+                           "float", "struct <anonymous>", "struct ", ""})
+    EXPECT_FALSE(has(name)) << name;
 }
 
 INSTANTIATE_TEST_SUITE_P(Builds, FixtureTypes,

@@ -123,6 +123,19 @@ TEST(Diagnostics, SeveralDiagnosticsEachEndWithANewline) {
             "                                ^~\n");
 }
 
+// The same words without a position, for the session's dot-commands.
+TEST(Diagnostics, MessageWithoutAPosition) {
+  EXPECT_EQ(diagnostic_message(DiagnosticKind::UnknownProbe, {"flow_reslt"}),
+            "unknown probe 'flow_reslt'");
+  EXPECT_EQ(with_did_you_mean("unknown probe 'flow_reslt'", "flow_reslt",
+                              {"flow_put", "flow_result"}),
+            "unknown probe 'flow_reslt'; did you mean 'flow_result'?");
+  // Nothing near enough: the message alone.
+  EXPECT_EQ(with_did_you_mean("unknown probe 'zzz'", "zzz",
+                              {"flow_put", "flow_result"}),
+            "unknown probe 'zzz'");
+}
+
 TEST(Diagnostics, TildesStopAtTheEndOfTheLine) {
   Source source{"q.ovsq", "on p print a +\n  b"};
   Diagnostics diags(source);
