@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "session/text_table.h"
+
 namespace ovsq::session {
 
 std::string describe_end(runtime::QueryEnd end) {
@@ -44,28 +46,14 @@ std::string first_line_of(const std::string& text) {
 
 std::string format_jobs(const std::vector<JobRow>& rows) {
   if (rows.empty()) return "no jobs (a query ending in '&' runs in the background)\n";
-  std::vector<std::vector<std::string>> table = {
-      {"job", "state", "time", "events", "lost", "full", "query"}};
+  TextTable table;
+  for (size_t column = 2; column <= 5; ++column) table.right_align(column);
+  table.add_row({"job", "state", "time", "events", "lost", "full", "query"});
   for (const JobRow& row : rows)
-    table.push_back({"[" + std::to_string(row.number) + "]", row.state,
-                     duration_text(row.seconds), std::to_string(row.stats.events),
-                     std::to_string(row.stats.lost), std::to_string(row.stats.map_full_drops),
-                     shown_query(row.text)});
-  std::vector<size_t> widths(table.front().size(), 0);
-  for (const auto& cells : table)
-    for (size_t i = 0; i < cells.size(); ++i) widths[i] = std::max(widths[i], cells[i].size());
-  std::string text;
-  for (const auto& cells : table) {
-    std::string line;
-    for (size_t i = 0; i < cells.size(); ++i) {
-      bool numeric = i >= 2 && i <= 5;  // right-aligned
-      std::string pad(widths[i] - cells[i].size(), ' ');
-      if (i) line += "  ";
-      line += numeric ? pad + cells[i] : cells[i] + (i + 1 < cells.size() ? pad : "");
-    }
-    text += line + "\n";
-  }
-  return text;
+    table.add_row({"[" + std::to_string(row.number) + "]", row.state, duration_text(row.seconds),
+                   std::to_string(row.stats.events), std::to_string(row.stats.lost),
+                   std::to_string(row.stats.map_full_drops), shown_query(row.text)});
+  return table.str();
 }
 
 Job& JobTable::add(std::unique_ptr<Job> job) {
