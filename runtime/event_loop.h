@@ -45,8 +45,12 @@ class EventLoop {
     Clock::time_point paused_until{};
     bool removed = false;
   };
+  // Drops the sources marked removed; not while handlers run.
+  void compact();
+
   std::vector<Source> sources_;
   SourceId next_id_ = 1;
+  bool dispatching_ = false;  // in run_once's handlers
 };
 
 }  // namespace ovsq::runtime

@@ -35,7 +35,8 @@ class IntervalClock {
     bool skip_if_empty = false;  // a short last interval
   };
   Final final_tables(Clock::time_point now);
-  // Intervals printed so far.
+  // Intervals printed so far (once final_tables() was called, the last
+  // one counts, even when it was skipped as short and empty).
   uint64_t intervals() const { return interval_; }
 
  private:

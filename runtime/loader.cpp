@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstdarg>
@@ -11,6 +12,7 @@
 #include <fstream>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "support/error.h"
 
@@ -25,19 +27,26 @@ namespace ovsq::runtime {
 namespace {
 
 // ---- libbpf's messages -----------------------------------------------------
-// Debug chatter is dropped.
+// Debug chatter is dropped.  Several captures can be alive at once (each
+// Query keeps one, and each loading phase has its own), and they need not
+// end in the order they began: messages go to the newest live one, and
+// libbpf's previous callback comes back when the last one ends.
 
-std::string* g_libbpf_messages = nullptr;
+std::vector<std::string*>& live_captures() {
+  static std::vector<std::string*> captures;
+  return captures;
+}
+libbpf_print_fn_t g_previous_print = nullptr;
 
 int capture_libbpf_print(enum libbpf_print_level level, const char* format,
                          va_list args) {
-  if (level == LIBBPF_DEBUG || g_libbpf_messages == nullptr) return 0;
+  if (level == LIBBPF_DEBUG || live_captures().empty()) return 0;
   va_list copy;
   va_copy(copy, args);
   int n = std::vsnprintf(nullptr, 0, format, copy);
   va_end(copy);
   if (n <= 0) return 0;
-  std::string& buf = *g_libbpf_messages;
+  std::string& buf = *live_captures().back();
   size_t old = buf.size();
   buf.resize(old + n + 1);
   std::vsnprintf(buf.data() + old, n + 1, format, args);
@@ -45,18 +54,17 @@ int capture_libbpf_print(enum libbpf_print_level level, const char* format,
   return n;
 }
 
-
-
 }  // namespace
 
 LibbpfCapture::LibbpfCapture() {
-  g_libbpf_messages = &messages_;
-  previous_ = libbpf_set_print(capture_libbpf_print);
+  if (live_captures().empty()) g_previous_print = libbpf_set_print(capture_libbpf_print);
+  live_captures().push_back(&messages_);
 }
 
 LibbpfCapture::~LibbpfCapture() {
-  libbpf_set_print(previous_);
-  g_libbpf_messages = nullptr;
+  std::vector<std::string*>& captures = live_captures();
+  captures.erase(std::find(captures.begin(), captures.end(), &messages_));
+  if (captures.empty()) libbpf_set_print(g_previous_print);
 }
 
 std::string LibbpfCapture::detail() const {

@@ -17,6 +17,8 @@ namespace ovsq::runtime {
 
 // libbpf prints through one process-wide callback; while a LibbpfCapture
 // lives, its warnings go into a buffer (for error messages), not stderr.
+// With several alive (nested, or overlapping: one per Query), the newest
+// gets the messages; stderr gets them again once none is left.
 class LibbpfCapture {
  public:
   LibbpfCapture();
@@ -30,7 +32,6 @@ class LibbpfCapture {
 
  private:
   std::string messages_;
-  libbpf_print_fn_t previous_ = nullptr;
 };
 
 struct ObjectCloser {

@@ -95,4 +95,18 @@ std::vector<uint64_t> read_percpu_counter(bpf_map* map, uint32_t index, int ncpu
   return values;
 }
 
+AggregationTables read_aggregations(bpf_object* object, const BpfProgramSet& programs,
+                                    bool reset) {
+  int ncpus = libbpf_num_possible_cpus();
+  AggregationTables result;
+  for (const AggregationMap& desc : programs.aggregations) {
+    bpf_map* map = bpf_object__find_map_by_name(object, desc.bpf_name.c_str());
+    std::vector<RawEntry> entries =
+        map ? read_aggregation(map, desc, ncpus, reset) : std::vector<RawEntry>();
+    result.empty = result.empty && entries.empty();
+    result.tables.push_back(decode_aggregation(desc, entries, ncpus));
+  }
+  return result;
+}
+
 }  // namespace ovsq::runtime

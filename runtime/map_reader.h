@@ -7,6 +7,7 @@
 #include "runtime/output.h"
 
 struct bpf_map;
+struct bpf_object;
 
 namespace ovsq::runtime {
 
@@ -19,5 +20,14 @@ std::vector<RawEntry> read_aggregation(bpf_map* map, const AggregationMap& desc,
 // Element `index` of a PERCPU_ARRAY of u64, one value per CPU (zeros when
 // it cannot be read).
 std::vector<uint64_t> read_percpu_counter(bpf_map* map, uint32_t index, int ncpus);
+
+// Every aggregation of `programs` in the loaded `object`, decoded, in
+// program order (emptied with `reset`).
+struct AggregationTables {
+  std::vector<AggregationTable> tables;
+  bool empty = true;  // no entry in any
+};
+AggregationTables read_aggregations(bpf_object* object, const BpfProgramSet& programs,
+                                    bool reset);
 
 }  // namespace ovsq::runtime

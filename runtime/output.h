@@ -13,7 +13,8 @@
 //         and the header records.  Status lines go to the error stream as
 //         in text.
 // Values read as runtime/value_format.h describes, in every format.
-// The runner decides what happens when; an Output only formats.
+// The query (runtime/query.h) decides what happens when; an Output only
+// formats.
 #include <chrono>
 #include <cstdint>
 #include <iosfwd>

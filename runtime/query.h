@@ -72,6 +72,9 @@ class Query {
   void load();
   void begin();
   void attach();
+  // `loop` must outlive the Query while its sources are in it.  A query
+  // that stops by itself (done()) detaches its probes and takes its
+  // sources out at once; finish() still reads what is left.
   void add_sources(EventLoop& loop);
   // Takes its sources out of the loop (finish() does it too).
   void remove_sources(EventLoop& loop);
