@@ -369,6 +369,13 @@ bool Query::show(Output& output) {
   return s.print_tables(output, moment(0), false, false);
 }
 
+void Query::read_pending() {
+  State& s = *state_;
+  if (!s.reader || s.end() != QueryEnd::Running) return;
+  for (int batch = 0; batch < kMaxDrainBatches; ++batch)
+    if (s.reader->consume_batch()) break;
+}
+
 void Query::set_muted(bool muted) {
   state_->muted = muted;
   if (state_->reader) state_->reader->set_muted(muted);

@@ -91,6 +91,10 @@ class Query {
   // Prints the aggregations as they stand (not reset) to `output`.
   // Returns false, printing nothing, when the query has none.
   bool show(Output& output);
+  // Reads what the ring buffer holds now, as the query stands (muted or
+  // not), at most a bounded number of batches: the session mutes a job's
+  // backlog before it streams the job's rows (.fg).
+  void read_pending();
 
   // While muted, rows, printf lines and interval tables are read and
   // counted but not written (a background job on a terminal); status

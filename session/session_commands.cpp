@@ -107,12 +107,15 @@ void Session::foreground(const std::string& word) {
   Job& job = job_arg(word);
   if (job.finished)
     throw UserError("job " + std::to_string(job.number) + " has ended (" + job.end_reason + ")");
+  job.query->read_pending();  // what came before .fg stays unshown
   job.background = false;
+  err_ << "[" << job.number << "] " << first_line_of(job.text) << "; Ctrl-C sends it back\n";
+  err_.flush();
   job.terminal = terminal_output(job);
-  job.terminal->start();
+  job.terminal->start();  // the rows' header
+  job.terminal->flush();
   job.query->set_streams(*job.terminal, err_);
   job.query->set_muted(false);
-  err_ << "[" << job.number << "] " << first_line_of(job.text) << "; Ctrl-C sends it back\n";
   foreground_job_ = &job;
 }
 

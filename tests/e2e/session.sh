@@ -15,14 +15,15 @@ idle_ufids() {
   grep '^flow_result .*reason=FDR_FLOW_IDLE$' "$TEST_DIR/sim.out" | cut -d' ' -f2
 }
 
-# The table `mix 24` gives for `count by reason` (every reason twice).
+# The table `mix 24` gives for `count by reason`: every reason twice (N
+# times), ties in enum order.
 mix24_by_reason() {
   local n=${1:-2}
   echo "reason               count"
-  for reason in FDR_AVOID_CACHING FDR_BAD_ODP_FIT FDR_FLOW_IDLE FDR_FLOW_LIMIT \
-      FDR_FLOW_WILDCARDED FDR_NONE FDR_NO_OFPROTO FDR_PURGE FDR_TOO_EXPENSIVE \
+  for reason in FDR_NONE FDR_AVOID_CACHING FDR_BAD_ODP_FIT FDR_FLOW_IDLE FDR_FLOW_LIMIT \
+      FDR_FLOW_WILDCARDED FDR_NO_OFPROTO FDR_PURGE FDR_TOO_EXPENSIVE \
       FDR_UPDATE_FAIL FDR_XLATION_ERROR FDR_FLOW_MISSING_DP; do
-    printf "%-19s %7d\n" "$reason" "$n"
+    printf "%-21s%5d\n" "$reason" "$n"
   done
 }
 
@@ -92,10 +93,11 @@ case $1 in
     tmux_type '.show 1'
     { echo "count by reason"; mix24_by_reason 4; echo; } > "$TEST_DIR/expected.txt"
     expect_output 4 "$TEST_DIR/expected.txt"
+    # events: rows that reached ovsq (a count is kept in the kernel).
     tmux_type '.jobs'
     tmux_after_prompt 5 | sed -E 's/  [0-9.]+s  /  TIME  /' > "$TEST_DIR/actual.txt"
-    { echo "job  state     time  events  lost  full  query"
-      echo "[1]  running  TIME      48     0     0  on flow_result count by reason"
+    { echo "job  state    time  events  lost  full  query"
+      echo "[1]  running  TIME       0     0     0  on flow_result count by reason"
     } > "$TEST_DIR/expected.txt"
     expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/actual.txt"
     tmux_type '.stop 1'
@@ -122,21 +124,43 @@ case $1 in
     tmux_type 'on flow_result where reason == FDR_FLOW_IDLE count &'
     tmux_type 'on flow_sweep_result, flow_result print probe, ufid &'
     sim sim "mix 12"
-    tmux_type '.fg 2'
+    # .fg: the rows from now on, under a header; Ctrl-C sends it back.
+    tmux_cmd send-keys -t s -l '.fg 2'
+    tmux_cmd send-keys -t s Enter
+    PROMPTS=$((PROMPTS + 1))
+    tmux_wait '^\[2\] on flow_sweep_result, flow_result print probe, ufid; Ctrl-C sends it back$'
     sim sim "fire flow_sweep_result count=2 reason=FDR_PURGE"
-    tmux_wait_count '^flow_sweep_result ' 2
+    tmux_wait_count '^flow_sweep_result +ufid:' 2
     tmux_interrupt
+    { echo "[2] on flow_sweep_result, flow_result print probe, ufid; Ctrl-C sends it back"
+      printf '%-40s%s\n' probe ufid
+      grep '^flow_sweep_result ' "$TEST_DIR/sim.out" | cut -d' ' -f2 |
+        while read -r ufid; do printf '%-40s%s\n' flow_sweep_result "$ufid"; done
+      echo "^C"
+      echo "[2] back in the background; .stop 2 ends it"
+    } > "$TEST_DIR/expected.txt"
+    expect_output 3 "$TEST_DIR/expected.txt"
     sim sim "fire flow_sweep_result count=1 reason=FDR_PURGE"
     tmux_type '.show 1'
-    printf 'where reason == FDR_FLOW_IDLE count\ncount\n    1\n\n' > "$TEST_DIR/expected.txt"
     tmux_type '.jobs'
     tmux_after_prompt 5 | sed -E 's/  [0-9.]+s  /  TIME  /' > "$TEST_DIR/actual.txt"
-    { echo "job  state     time  events  lost  full  query"
-      echo "[1]  running  TIME       0     0     0  on flow_result where reason == FDR_FLOW_IDLE count"
-      echo "[2]  running  TIME      15     0     0  on flow_sweep_result, flow_result print probe, ufid"
+    { echo "job  state    time  events  lost  full  query"
+      echo "[1]  running  TIME       0     0     0  on flow_result where reason == FDR_FLOW_IDLE ..."
+      echo "[2]  running  TIME      15     0     0  on flow_sweep_result, flow_result print probe..."
     } > "$TEST_DIR/expected.txt"
     expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/actual.txt"
-    quit_session
+    # .quit detaches both, printing what each has.
+    tmux_cmd send-keys -t s -l .quit
+    tmux_cmd send-keys -t s Enter
+    tmux_wait '^\[exited 0\]$'
+    printf 'count\n1\n\n' > "$TEST_DIR/expected.txt"
+    expect_output 4 "$TEST_DIR/expected.txt"
+    { echo "[1] stopped: on flow_result where reason == FDR_FLOW_IDLE count"
+      printf 'count\n1\n\n'
+      echo "[2] stopped: on flow_sweep_result, flow_result print probe, ufid"
+      echo "[exited 0]"
+    } > "$TEST_DIR/expected.txt"
+    expect_output 6 "$TEST_DIR/expected.txt"
     ;;
   errors)
     # Mistakes are reported and the session goes on.
@@ -147,8 +171,8 @@ case $1 in
       echo "                               ^~~~~~~~~~~~~"
     } > "$TEST_DIR/expected.txt"
     expect_output 1 "$TEST_DIR/expected.txt"
-    tmux_type '.jbos'
-    echo "ovsq: unknown command '.jbos'; did you mean '.jobs'? (.help lists them)" > "$TEST_DIR/expected.txt"
+    tmux_type '.jbs'
+    echo "ovsq: unknown command '.jbs'; did you mean '.jobs'? (.help lists them)" > "$TEST_DIR/expected.txt"
     expect_output 2 "$TEST_DIR/expected.txt"
     tmux_type '.set format yaml'
     echo "ovsq: format needs text, json or csv, not 'yaml'" > "$TEST_DIR/expected.txt"
@@ -205,23 +229,26 @@ case $1 in
     start_session
     tmux_cmd send-keys -t s -l 'on flow_r'
     tmux_cmd send-keys -t s Tab
-    tmux_wait '^ovsq> on flow_result $'
+    tmux_wait '^ovsq> on flow_result$'
     tmux_cmd send-keys -t s -l 'where rea'
     tmux_cmd send-keys -t s Tab
-    tmux_wait '^ovsq> on flow_result where reason $'
+    tmux_wait '^ovsq> on flow_result where reason$'
     tmux_cmd send-keys -t s -l '== FDR_FLOW_I'
     tmux_cmd send-keys -t s Tab
-    tmux_wait '^ovsq> on flow_result where reason == FDR_FLOW_IDLE $'
+    tmux_wait '^ovsq> on flow_result where reason == FDR_FLOW_IDLE$'
+    # Several members: what they share, then (Tab again) the list.
     tmux_cmd send-keys -t s -l 'print ukey->ke'
     tmux_cmd send-keys -t s Tab
-    tmux_wait '^key +key_len'   # listed under the line
+    tmux_wait '^ovsq> on flow_result where reason == FDR_FLOW_IDLE print ukey->key$'
+    tmux_cmd send-keys -t s Tab
+    tmux_wait '^key +key_len +key_recirc_id$'
     tmux_cmd send-keys -t s C-u
     tmux_cmd send-keys -t s -l '.descr'
     tmux_cmd send-keys -t s Tab
-    tmux_wait '^ovsq> \.describe $'
+    tmux_wait '^ovsq> \.describe$'
     tmux_cmd send-keys -t s -l 'flow_sw'
     tmux_cmd send-keys -t s Tab
-    tmux_wait '^ovsq> \.describe flow_sweep_result $'
+    tmux_wait '^ovsq> \.describe flow_sweep_result$'
     tmux_cmd send-keys -t s Enter
     tmux_wait 'FDR_FLOW_IDLE'
     quit_session
@@ -313,11 +340,11 @@ case $1 in
   plain)
     # -i without a terminal: the same commands from a pipe, no prompts.
     start_sim sim "$SIM"
-    printf '%s\n' '.jbos' '.set map-entries 0' '.describe flow_result' '.quit' |
+    printf '%s\n' '.jbs' '.set map-entries 0' '.describe flow_result' '.quit' |
       "$OVSQ" -i -p "$SIM_PID" > "$TEST_DIR/ovsq.out" 2> "$TEST_DIR/ovsq.err"
     [ $? = 0 ] || fail "exit status"
     { echo "ovsq 0.1.0 session on PID $SIM_PID ($(readlink /proc/$SIM_PID/exe)), 13 USDT probes. .help lists the commands; .quit or Ctrl-D leaves."
-      echo "ovsq: unknown command '.jbos'; did you mean '.jobs'? (.help lists them)"
+      echo "ovsq: unknown command '.jbs'; did you mean '.jobs'? (.help lists them)"
       echo "ovsq: map-entries needs a number from 1 to 16777216"
     } > "$TEST_DIR/expected.txt"
     expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/ovsq.err"

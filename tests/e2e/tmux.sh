@@ -5,8 +5,9 @@
 TMUX_SOCKET="ovsq-test-$$"
 tmux_cmd() { tmux -L "$TMUX_SOCKET" "$@"; }
 
-# The pane's whole history as text, wrapped lines joined.
-tmux_screen() { tmux_cmd capture-pane -p -J -S - -t s 2>/dev/null; }
+# The pane's whole history as text, wrapped lines joined, without the
+# blanks an editor leaves at the end of a line it redrew.
+tmux_screen() { tmux_cmd capture-pane -p -J -S - -t s 2>/dev/null | sed 's/ *$//'; }
 
 require_tmux() {
   command -v tmux > /dev/null && return 0
@@ -61,7 +62,7 @@ tmux_type() {
   tmux_cmd send-keys -t s -l -- "$1"
   tmux_cmd send-keys -t s Enter
   PROMPTS=$((PROMPTS + 1))
-  tmux_wait_count '^(ovsq|\.\.\.)> ' $((PROMPTS + 1))
+  tmux_wait_count '^(ovsq|\.\.\.)>( |$)' $((PROMPTS + 1))
 }
 
 # tmux_type_running LINE: types LINE and Enter for a foreground query,
@@ -78,12 +79,12 @@ tmux_type_running() {
 # tmux_interrupt: Ctrl-C to the foreground query; waits for the prompt.
 tmux_interrupt() {
   tmux_cmd send-keys -t s C-c
-  tmux_wait_count '^(ovsq|\.\.\.)> ' $((PROMPTS + 1))
+  tmux_wait_count '^(ovsq|\.\.\.)>( |$)' $((PROMPTS + 1))
 }
 
 # tmux_first_prompt: the session has started.
 tmux_first_prompt() {
-  tmux_wait '^ovsq> ' 20
+  tmux_wait '^ovsq>( |$)' 20
   PROMPTS=0
 }
 
@@ -91,6 +92,6 @@ tmux_first_prompt() {
 # its prompt line and the next prompt.
 tmux_after_prompt() {
   tmux_screen | awk -v n="$1" '
-    /^(ovsq|\.\.\.)> / { seen++; if (seen == n + 1) exit; next }
+    /^(ovsq|\.\.\.)>( |$)/ { seen++; if (seen == n + 1) exit; next }
     seen == n { print }'
 }

@@ -78,7 +78,7 @@ TEST(Commands, Parse) {
 }
 
 TEST(Commands, Errors) {
-  EXPECT_EQ(error_of(".jbos"), "unknown command '.jbos'; did you mean '.jobs'? (.help lists them)");
+  EXPECT_EQ(error_of(".jbs"), "unknown command '.jbs'; did you mean '.jobs'? (.help lists them)");
   EXPECT_EQ(error_of(".frobnicate"), "unknown command '.frobnicate' (.help lists them)");
   EXPECT_EQ(error_of(".show"), "usage: .show N");
   EXPECT_EQ(error_of(".jobs 3"), "usage: .jobs");
@@ -113,9 +113,9 @@ TEST(Jobs, Table) {
   JobRow done{2, "on upcall {\n count by type\n}", "done: for elapsed", 10.0, {}};
   done.stats.map_full_drops = 7;
   EXPECT_EQ(format_jobs({running, done}),
-            "job  state              time  events  lost  full  query\n"
-            "[1]  running           1m15s    1234     5     0  on flow_result count by reason\n"
-            "[2]  done: for elapsed 10.0s       0     0     7  on upcall { ...\n");
+            "job  state               time  events  lost  full  query\n"
+            "[1]  running            1m15s    1234     5     0  on flow_result count by reason\n"
+            "[2]  done: for elapsed  10.0s       0     0     7  on upcall { ...\n");
   EXPECT_EQ(format_jobs({}), "no jobs (a query ending in '&' runs in the background)\n");
 }
 
