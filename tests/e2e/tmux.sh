@@ -7,7 +7,11 @@ tmux_cmd() { tmux -L "$TMUX_SOCKET" "$@"; }
 
 # The pane's whole history as text, wrapped lines joined, without the
 # blanks an editor leaves at the end of a line it redrew.
-tmux_screen() { tmux_cmd capture-pane -p -J -S - -t s 2>/dev/null | sed 's/ *$//'; }
+# The empty rows below the last line are left out too.
+tmux_screen() {
+  tmux_cmd capture-pane -p -J -S - -t s 2>/dev/null | sed 's/ *$//' |
+    awk '/^$/ { blank++; next } { while (blank > 0) { print ""; blank-- } print }'
+}
 
 require_tmux() {
   command -v tmux > /dev/null && return 0
