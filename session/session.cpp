@@ -107,6 +107,11 @@ int Session::run() {
     if (prompting_) show_status();  // above the line being typed
   }
 
+  if (prompting_) {  // SIGTERM while a line was being typed
+    editor_.suspend();
+    prompting_ = false;
+    out_ << "\n";
+  }
   // Everything still running is detached, its last tables printed.
   if (foreground_ || foreground_job_) end_foreground(false);
   for (Job* job : jobs_.jobs())

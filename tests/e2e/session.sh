@@ -115,7 +115,16 @@ case $1 in
     tmux_type '.show x'
     echo "ovsq: 'x' is not a job number (.jobs lists them)" > "$TEST_DIR/expected.txt"
     expect_output 9 "$TEST_DIR/expected.txt"
-    quit_session
+    # SIGTERM ends the session as .quit does: a running job is detached
+    # and its tables printed.
+    tmux_type 'on flow_result where reason == FDR_PURGE count &'
+    sim sim "mix 12"
+    pkill -TERM -P "$(tmux_cmd display -p -t s '#{pane_pid}')" -x ovsq
+    tmux_wait '^\[exited 0\]$'
+    { echo "[2] stopped: on flow_result where reason == FDR_PURGE count"
+      printf 'count\n1\n\n[exited 0]\n'
+    } > "$TEST_DIR/expected.txt"
+    expect_output 11 "$TEST_DIR/expected.txt"
     ;;
   several-jobs)
     # Two background jobs count independently; .fg streams one's rows and
@@ -221,7 +230,18 @@ case $1 in
     } > "$TEST_DIR/expected.txt"
     expect_output 3 "$TEST_DIR/expected.txt"
     [ "$(tmux_screen | grep -c '^\.\.\.> ')" = 2 ] || fail "expected two continuation prompts"
-    quit_session
+    # Ctrl-C at a continuation prompt drops the unfinished program.
+    tmux_cmd send-keys -t s -l 'on flow_result {'
+    tmux_cmd send-keys -t s Enter
+    tmux_wait_count '^\.\.\.>( |$)' 3
+    tmux_cmd send-keys -t s C-c
+    tmux_wait_count '^ovsq>( |$)' 3
+    tmux_cmd send-keys -t s -l '.jobs'
+    tmux_cmd send-keys -t s Enter
+    tmux_wait "^no jobs \(a query ending in '&' runs in the background\)$"
+    # Ctrl-D on an empty line leaves.
+    tmux_cmd send-keys -t s C-d
+    tmux_wait '^\[exited 0\]$'
     ;;
   completion)
     # Tab: a probe, a field, an enum name after a comparison, a member
@@ -310,8 +330,15 @@ case $1 in
     start_session
     tmux_type 'on flow_result count by reason &'
     sim sim "mix 24"
+    # Half a line typed when the news comes: it shows above, and the line
+    # is drawn again below it as it was.
+    tmux_cmd send-keys -t s -l 'on flow_sweep_'
+    tmux_wait '^ovsq> on flow_sweep_$'
     echo quit >&"$SIM_FD_sim"
     tmux_wait '^\[1\] PID [0-9]+ exited; stopping\.$'
+    tmux_wait '^ovsq> on flow_sweep_$'
+    [ "$(tmux_screen | tail -1)" = "ovsq> on flow_sweep_" ] || fail "the line typed is not the last: $(tmux_screen | tail -3)"
+    tmux_cmd send-keys -t s C-u
     tmux_wait '^\[1\] done \(the traced process exited\): on flow_result count by reason$'
     tmux_wait "^FDR_PURGE +2$"
     tmux_type '.jobs'

@@ -30,7 +30,15 @@ tmux_start() {
   tmux_cmd set-option -t s history-limit 20000 > /dev/null
 }
 
-tmux_stop() { tmux_cmd kill-server 2>/dev/null; }
+# Ends the server and waits until its socket is gone, so that the next
+# tmux_start gets a new one.
+tmux_stop() {
+  tmux_cmd kill-server 2>/dev/null
+  local i=0
+  while tmux_cmd has-session 2>/dev/null && [ "$i" -lt 100 ]; do
+    i=$((i + 1)); sleep 0.05
+  done
+}
 
 # tmux_wait PATTERN [SECONDS]: until a line of the screen matches
 # (grep -E).
