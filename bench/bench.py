@@ -23,9 +23,9 @@ import measure                                       # noqa: E402
 import tools                                         # noqa: E402
 from report import Section                           # noqa: E402
 from sections import compile as compile_section      # noqa: E402
-from sections import overhead, startup, throughput   # noqa: E402
+from sections import overhead, session, startup, throughput  # noqa: E402
 
-SECTIONS = ("startup", "overhead", "throughput", "compile")
+SECTIONS = ("startup", "overhead", "throughput", "compile", "session")
 
 
 def parse_args():
@@ -150,6 +150,8 @@ def run_section(name, cfg, opts, tmpdir):
             sec = overhead.run(cfg, opts, tmpdir)
         elif name == "throughput":
             sec = throughput.run(cfg, opts, tmpdir)
+        elif name == "session":
+            sec = session.run(cfg, opts)
         else:
             sec = compile_section.run(cfg, opts)
     except (measure.BenchError, OSError) as e:
