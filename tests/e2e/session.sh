@@ -199,9 +199,17 @@ case $1 in
     tmux_type '.save /nonexistent/dir/saved.ovsq'
     echo "ovsq: cannot write /nonexistent/dir/saved.ovsq: No such file or directory" > "$TEST_DIR/expected.txt"
     expect_output 8 "$TEST_DIR/expected.txt"
+    # Two `every`s do not make one program: .save says so, writes nothing.
+    tmux_type 'on flow_result count every 1s &'
+    tmux_type 'on flow_sweep_result count every 2s &'
+    tmux_type ".save $TEST_DIR/two.ovsq"
+    tmux_after_prompt $PROMPTS > "$TEST_DIR/actual.txt"
+    grep -q "^ovsq: this session's queries do not make one program (.*'every'.*); nothing written$" "$TEST_DIR/actual.txt" ||
+      fail ".save of two every: $(cat "$TEST_DIR/actual.txt")"
+    [ -e "$TEST_DIR/two.ovsq" ] && fail ".save wrote a file"
     tmux_type '.describe flow_reslt'
     echo "ovsq: unknown probe 'flow_reslt'; did you mean 'flow_result'?" > "$TEST_DIR/expected.txt"
-    expect_output 9 "$TEST_DIR/expected.txt"
+    expect_output 12 "$TEST_DIR/expected.txt"
     tmux_type '.set format json'
     tmux_type '.set'
     { echo "format         json"
@@ -210,7 +218,7 @@ case $1 in
       echo "map-entries    10240"
       echo "flow-key-size  256"
     } > "$TEST_DIR/expected.txt"
-    expect_output 11 "$TEST_DIR/expected.txt"
+    expect_output 14 "$TEST_DIR/expected.txt"
     quit_session
     ;;
   multi-line)
@@ -376,6 +384,39 @@ case $1 in
     } > "$TEST_DIR/expected.txt"
     expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/ovsq.err"
     grep -q 'FDR_FLOW_IDLE' "$TEST_DIR/ovsq.out" || fail ".describe printed no enum values"
+    # No binary to trace: the session does not start.
+    "$OVSQ" -i --binary /nonexistent/ovs-vswitchd < /dev/null > "$TEST_DIR/ovsq.out" 2> "$TEST_DIR/ovsq.err"
+    [ $? = 1 ] || fail "exit status for a missing binary"
+    grep -qx "ovsq: cannot open /nonexistent/ovs-vswitchd: No such file or directory" "$TEST_DIR/ovsq.err" ||
+      fail "missing binary: $(cat "$TEST_DIR/ovsq.err")"
+    ;;
+  plain-jobs)
+    # -i from a pipe, step by step: .set output sends a background job's
+    # rows to a file; .load runs a script that ends by itself (limit), and
+    # the session goes on to the next line.
+    start_sim sim "$SIM"
+    mkfifo "$TEST_DIR/session.in"
+    "$OVSQ" -i -p "$SIM_PID" < "$TEST_DIR/session.in" > "$TEST_DIR/ovsq.out" 2> "$TEST_DIR/ovsq.err" &
+    OVSQ_PID=$!
+    exec {input}>"$TEST_DIR/session.in"
+    printf 'on flow_result where reason == FDR_PURGE print ufid\nlimit 2\n' > "$TEST_DIR/two.ovsq"
+    echo ".set output $TEST_DIR/rows.txt" >&$input
+    echo 'on flow_result where reason == FDR_FLOW_IDLE print ufid &' >&$input
+    wait_for "$TEST_DIR/ovsq.err" '^\[1\] ' || fail "no job 1"
+    echo ".set output -" >&$input
+    echo ".load $TEST_DIR/two.ovsq" >&$input
+    wait_for "$TEST_DIR/ovsq.err" '^Attached' || fail "the script did not attach"
+    sim sim "mix 36"
+    echo ".quit" >&$input
+    wait_ovsq_exit 10
+    [ "$OVSQ_STATUS" = 0 ] || fail "exit status $OVSQ_STATUS"
+    { echo ufid; idle_ufids; } > "$TEST_DIR/expected.txt"
+    expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/rows.txt"
+    { echo ufid
+      grep '^flow_result .*reason=FDR_PURGE$' "$TEST_DIR/sim.out" | cut -d' ' -f2 | head -2
+      echo "[1] stopped: on flow_result where reason == FDR_FLOW_IDLE print ufid"
+    } > "$TEST_DIR/expected.txt"
+    expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/ovsq.out"
     ;;
   *) fail "unknown case $1" ;;
 esac
