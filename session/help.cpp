@@ -12,13 +12,6 @@
 namespace ovsq::session {
 namespace {
 
-std::string join(const std::vector<std::string>& items, const char* separator) {
-  std::string out;
-  for (const std::string& item : items)
-    out += (out.empty() ? "" : separator) + item;
-  return out;
-}
-
 std::string statements_text() {
   return "Clauses (a program is one or more, with run limits: .help limits):\n"
          "\n"

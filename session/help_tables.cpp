@@ -12,13 +12,6 @@
 namespace ovsq::session::help {
 namespace {
 
-std::string join(const std::vector<std::string>& items, const char* separator) {
-  std::string out;
-  for (const std::string& item : items)
-    out += (out.empty() ? "" : separator) + item;
-  return out;
-}
-
 // What a builtin is (docs/language.md's table).  One missing here prints
 // as "(undocumented)", and session_help_test fails on it.
 const std::map<std::string, std::string>& builtin_descriptions() {

@@ -32,13 +32,6 @@ std::string count_of(size_t n, const std::string& what) {
   return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
 }
 
-std::string join(const std::vector<std::string>& items, const char* separator) {
-  std::string out;
-  for (const std::string& item : items)
-    out += (out.empty() ? "" : separator) + item;
-  return out;
-}
-
 // Whether the probe has a semaphore: OVS gives all of a probe's locations
 // one, so any location's says it.
 bool has_semaphore(const UsdtProbe& note) {

@@ -4,6 +4,12 @@
 
 namespace ovsq::session {
 
+std::string join(const std::vector<std::string>& items, const char* separator) {
+  std::string out;
+  for (const std::string& item : items) out += (out.empty() ? "" : separator) + item;
+  return out;
+}
+
 void TextTable::add_row(std::vector<std::string> cells) {
   rows_.push_back(Row{std::move(cells), false});
 }

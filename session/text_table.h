@@ -10,6 +10,9 @@
 
 namespace ovsq::session {
 
+// `items` with `separator` between them.
+std::string join(const std::vector<std::string>& items, const char* separator);
+
 class TextTable {
  public:
   // `indent` starts every row.
