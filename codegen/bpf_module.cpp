@@ -52,13 +52,22 @@ std::unique_ptr<llvm::TargetMachine> create_target_machine() {
       llvm::CodeGenOptLevel::Aggressive));
 }
 
+// One for the process: a session compiles many queries, and the target
+// machine (its subtarget, its register and instruction tables) is the same
+// for all of them.  ovsq compiles on one thread.  Never freed: LLVM's own
+// statics may be gone by the time a static destructor would run.
+llvm::TargetMachine& target_machine() {
+  static llvm::TargetMachine* machine = create_target_machine().release();
+  return *machine;
+}
+
 }  // namespace
 
 BpfModule::BpfModule(const std::string& name)
     : context_(std::make_unique<llvm::LLVMContext>()),
       module_(std::make_unique<llvm::Module>(name, *context_)),
       di_(std::make_unique<llvm::DIBuilder>(*module_)),
-      target_(create_target_machine()) {
+      target_(&target_machine()) {
   module_->setTargetTriple(kTriple);
   module_->setDataLayout(target_->createDataLayout());
   // The BPF backend emits .BTF/.BTF.ext only for modules with debug info.

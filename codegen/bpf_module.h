@@ -69,7 +69,7 @@ class BpfModule {
   llvm::DICompileUnit* compile_unit_ = nullptr;
   llvm::DIFile* file_ = nullptr;
   llvm::DIType* di_int_ = nullptr;
-  std::unique_ptr<llvm::TargetMachine> target_;
+  llvm::TargetMachine* target_;  // the process's (bpf_module.cpp)
   bool finalized_ = false;
 };
 

@@ -153,12 +153,22 @@ runtime::BpfProgramSet Pipeline::emit_object(codegen::LoweredProgram lowered) {
 
 runtime::BpfProgramSet Pipeline::compile(const frontend::Source& source,
                                          const QuerySettings& settings,
-                                         std::unique_ptr<runtime::UprobeEvents>& uprobes) {
+                                         std::unique_ptr<runtime::UprobeEvents>& uprobes,
+                                         PhaseClock* clock) {
+  auto mark = [clock](const char* stage) {
+    if (clock) clock->mark(stage);
+  };
   frontend::Program program = parse_query(source, settings);
   notes();
   uprobes = open_uprobes(program);
+  mark("parse");
   CheckedQuery checked = check(source, std::move(program), settings);
-  return emit_object(lower(checked, settings));
+  mark("sema");
+  codegen::LoweredProgram lowered = lower(checked, settings);
+  mark("lower");
+  runtime::BpfProgramSet programs = emit_object(std::move(lowered));
+  mark("llvm");
+  return programs;
 }
 
 }  // namespace ovsq::pipeline

@@ -26,6 +26,7 @@
 #include "runtime/output.h"
 #include "runtime/uprobe_events.h"
 #include "support/error.h"
+#include "support/phase_clock.h"
 
 namespace ovsq::pipeline {
 
@@ -93,10 +94,12 @@ class Pipeline {
   runtime::BpfProgramSet emit_object(codegen::LoweredProgram lowered);
 
   // All of the above for a query typed in a session: parse, check, lower,
-  // emit.  `uprobes` receives the opened events.  Throws QueryError.
+  // emit.  `uprobes` receives the opened events; `clock`, when given, a
+  // mark after each stage (parse, sema, lower, llvm).  Throws QueryError.
   runtime::BpfProgramSet compile(const frontend::Source& source,
                                  const QuerySettings& settings,
-                                 std::unique_ptr<runtime::UprobeEvents>& uprobes);
+                                 std::unique_ptr<runtime::UprobeEvents>& uprobes,
+                                 PhaseClock* clock = nullptr);
 
  private:
   Target target_;

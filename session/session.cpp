@@ -41,8 +41,6 @@ std::string prefixed(int number, const std::string& text) {
   return result;
 }
 
-double ms_since(uint64_t start_ns) { return (PhaseClock::now_ns() - start_ns) / 1e6; }
-
 }  // namespace
 
 Session::Session(pipeline::Pipeline& pipeline, pipeline::QuerySettings settings,
@@ -200,8 +198,8 @@ void Session::start_query(const std::string& text, bool background,
   job->background = background;
   try {
     frontend::Source source{source_name, text};
-    runtime::BpfProgramSet programs = pipeline_.compile(source, settings_, job->uprobes);
-    double compiled_ms = ms_since(typed_ns);
+    PhaseClock clock(typed_ns);
+    runtime::BpfProgramSet programs = pipeline_.compile(source, settings_, job->uprobes, &clock);
     if (!settings_.output.empty()) {
       job->file = std::make_unique<std::ofstream>(settings_.output, std::ios::app);
       if (!*job->file) throw_errno("cannot write " + settings_.output, errno);
@@ -221,13 +219,8 @@ void Session::start_query(const std::string& text, bool background,
     job->query->attach();
     job->query->add_sources(loop_);
     job->started = std::chrono::steady_clock::now();
-    if (timings_) {
-      char line[128];
-      std::snprintf(line, sizeof line,
-                    "ovsq: timings: compile %.2f ms, load and attach %.2f ms, total %.2f ms\n",
-                    compiled_ms, ms_since(typed_ns) - compiled_ms, ms_since(typed_ns));
-      err_ << line;
-    }
+    clock.mark("load and attach");
+    if (timings_) err_ << "ovsq: timings: " << clock.summary() << "\n";
   } catch (const pipeline::QueryError& e) {
     err_ << e.rendered();
     return;

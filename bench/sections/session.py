@@ -11,8 +11,13 @@ from report import Samples, Section, ratio
 
 QUERIES = 20
 JOBS = 10
-TIMINGS = re.compile(r"compile ([\d.]+) ms, load and attach ([\d.]+) ms, "
-                     r"total ([\d.]+) ms")
+OWN = ("parse", "sema", "lower", "llvm")
+
+
+def phases(line):
+    """{phase: ms} of an `ovsq: timings: ...` line."""
+    return dict((name.strip(), float(ms)) for name, ms in re.findall(
+        r"([a-z -]+) ([\d.]+) ms", line.split("timings: ", 1)[1]))
 
 
 def query(i):
@@ -45,13 +50,14 @@ def enter_to_attached(cfg, opts):
             t0 = now_ns()
             type_line(child, query(i) + " &")
             t1, _ = child.err.wait_for(r"^\[%d\] " % i, 30, "job %d" % i)
-            timings = TIMINGS.findall(child.err.text())
+            timings = [l for l in child.err.text().splitlines()
+                       if l.startswith("ovsq: timings: ")]
             if len(timings) < i:
                 raise BenchError("no timings for job %d" % i)
-            c, a, t = (float(x) for x in timings[i - 1])
-            compile_ms.add(c)
-            attach_ms.add(a)
-            total_ms.add(t)
+            p = phases(timings[i - 1])
+            compile_ms.add(sum(p[k] for k in OWN))
+            attach_ms.add(p["load and attach"])
+            total_ms.add(p["total"])
             wall_ms.add((t1 - t0) / 1e6)
         # All twenty run until the end: detaching one waits for the
         # kernel (an RCU grace period), which is no part of a start.
@@ -74,13 +80,11 @@ def one_shot(cfg, opts):
                        "-e", query(i).replace(" count", " print ufid")])
         try:
             _, line = child.err.wait_for(r"^ovsq: timings: ", 30, "timings")
-            phases = dict((name, float(ms)) for name, ms in re.findall(
-                r"([a-z -]+) ([\d.]+) ms", line.split(": ", 1)[1]))
+            p = phases(line)
             if i > 1:        # the first run only warms the cache
-                total.add(sum(v for k, v in phases.items()
-                              if k.strip() not in ("total", "first event")))
-                own.add(sum(v for k, v in phases.items() if k.strip() in (
-                    "parse", "sema", "lower", "llvm")))
+                total.add(sum(v for k, v in p.items()
+                              if k not in ("total", "first event")))
+                own.add(sum(p[k] for k in OWN))
         finally:
             child.stop(10)
             sim.kill()
@@ -158,6 +162,6 @@ def run(cfg, opts):
              "same phases of `ovsq --timings -e` up to attach, debug info "
              "and start-up included. Per hit: N = %d hits of the sim's "
              "tight loop, each query counting in the kernel."
-             % (query(1).replace("== 1 && result != 101", "== i %% 12 && result != 100 + i"),
+             % (query(1).replace("== 1 && result != 101", "== i % 12 && result != 100 + i"),
                 QUERIES, opts.n))
     return sec
