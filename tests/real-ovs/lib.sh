@@ -1,0 +1,104 @@
+# A real Open vSwitch for the real-ovs tests: ovsdb-server and ovs-vswitchd
+# (built with USDT probes by build-ovs.sh) with the userspace datapath, a
+# bridge, and hosts in network namespaces made here, joined to the bridge
+# by veth pairs.  Traffic stays between those hosts.  Everything is
+# stopped and removed on exit, also when a test fails.
+#
+# Sourced after tests/e2e/lib.sh; needs OVSQ in the environment.
+REAL_OVS=$("$(dirname "${BASH_SOURCE[0]}")/build-ovs.sh" --dir)
+
+require_real_ovs() {
+  require_kernel
+  local why=""
+  if [ ! -x "$REAL_OVS/bin/ovs-vswitchd" ]; then
+    why="no real ovs-vswitchd built (tests/real-ovs/build-ovs.sh; scripts/test.sh runs it)"
+  elif ! command -v ip > /dev/null; then
+    why="iproute2 is not installed"
+  fi
+  if [ -n "$why" ]; then
+    if [ "${CI:-}" = true ]; then echo "FAIL (CI): $why" >&2; exit 1; fi
+    echo "SKIP: $why" >&2
+    exit 77
+  fi
+}
+
+OVS_DIR=""
+NETNS=()
+VETHS=()
+TAG="oq$$"   # in every name made here, so that parallel runs never meet
+
+ovs_cleanup() {
+  [ -n "$OVS_DIR" ] || return 0
+  for p in ovs-vswitchd ovsdb-server; do
+    [ -f "$OVS_DIR/$p.pid" ] && kill -TERM "$(cat "$OVS_DIR/$p.pid")" 2>/dev/null
+  done
+  sleep 0.3
+  for p in ovs-vswitchd ovsdb-server; do
+    [ -f "$OVS_DIR/$p.pid" ] && kill -KILL "$(cat "$OVS_DIR/$p.pid")" 2>/dev/null
+  done
+  for ns in "${NETNS[@]}"; do ip netns del "$ns" 2>/dev/null; done
+  for v in "${VETHS[@]}"; do ip link del "$v" 2>/dev/null; done
+  rm -rf "$OVS_DIR"
+}
+trap 'ovs_cleanup; cleanup' EXIT
+
+ovs() { "$REAL_OVS/bin/$1" "${@:2}"; }
+vsctl() { ovs ovs-vsctl --db="unix:$OVS_DIR/db.sock" --timeout=10 "$@"; }
+appctl() { ovs ovs-appctl --target="$OVS_DIR/ovs-vswitchd.$VSWITCHD_PID.ctl" --timeout=10 "$@"; }
+
+# start_ovs [VSWITCHD]: ovsdb-server, then ovs-vswitchd (the built one, or
+# VSWITCHD: a copy, e.g. stripped), a netdev bridge br-$TAG with flows
+# idling out after 1 s; sets VSWITCHD_PID.
+start_ovs() {
+  local vswitchd=${1:-$REAL_OVS/bin/ovs-vswitchd}
+  OVS_DIR=$(mktemp -d /tmp/ovsq-real-ovs.XXXXXX)
+  export OVS_RUNDIR=$OVS_DIR OVS_LOGDIR=$OVS_DIR OVS_DBDIR=$OVS_DIR OVS_SYSCONFDIR=$OVS_DIR
+  ovs ovsdb-tool create "$OVS_DIR/conf.db" "$REAL_OVS/share/vswitch.ovsschema"
+  ovs ovsdb-server --remote="punix:$OVS_DIR/db.sock" --pidfile="$OVS_DIR/ovsdb-server.pid" \
+    --detach --log-file="$OVS_DIR/ovsdb-server.log" "$OVS_DIR/conf.db" ||
+    fail "ovsdb-server did not start"
+  vsctl --no-wait init
+  vsctl --no-wait set Open_vSwitch . other_config:max-idle=1000
+  "$vswitchd" "unix:$OVS_DIR/db.sock" --pidfile="$OVS_DIR/ovs-vswitchd.pid" --detach \
+    --log-file="$OVS_DIR/ovs-vswitchd.log" || fail "ovs-vswitchd did not start"
+  VSWITCHD_PID=$(cat "$OVS_DIR/ovs-vswitchd.pid")
+  vsctl add-br "br-$TAG" -- set bridge "br-$TAG" datapath_type=netdev || fail "no bridge"
+}
+
+# add_host N: namespace $TAG-hN with 172.31.0.N/24 and MAC
+# 02:00:00:00:00:0N on a veth whose peer is a port of the bridge.  IPv6 is
+# off on both ends, so that no router solicitation makes a flow the test
+# did not ask for.
+add_host() {
+  local n=$1 ns="$TAG-h$1" inside="h$1-$TAG" outside="p$1-$TAG"
+  ip netns add "$ns" || fail "cannot make netns $ns"
+  NETNS+=("$ns")
+  ip link add "$inside" type veth peer name "$outside" || fail "no veth"
+  VETHS+=("$outside")
+  sysctl -qw "net.ipv6.conf.$outside.disable_ipv6=1"
+  ip link set "$inside" netns "$ns"
+  ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+  ip netns exec "$ns" sysctl -qw "net.ipv6.conf.$inside.disable_ipv6=1"
+  ip -n "$ns" link set lo up
+  ip -n "$ns" addr add "172.31.0.$n/24" dev "$inside"
+  ip -n "$ns" link set "$inside" address "02:00:00:00:00:0$n"
+  ip -n "$ns" link set "$inside" up
+  ip link set "$outside" up
+  vsctl add-port "br-$TAG" "$outside" || fail "cannot add port $outside"
+}
+
+# in_host N COMMAND...: runs COMMAND in host N's namespace.
+in_host() { local n=$1; shift; ip netns exec "$TAG-h$n" "$@"; }
+
+# The datapath's flows as dpctl/dump-flows -m prints them: "ufid:..., key...".
+dump_flows() { appctl dpctl/dump-flows -m; }
+dump_ufids() { dump_flows | grep -o '^ufid:[0-9a-f-]*' | sort; }
+
+# wait_no_flows [SECONDS]: until the datapath has no flows (they idled out).
+wait_no_flows() {
+  local limit=${1:-15} i=0
+  while [ -n "$(dump_flows)" ]; do
+    i=$((i + 1)); [ "$i" -gt $((limit * 10)) ] && fail "flows still there after $limit s"
+    sleep 0.1
+  done
+}

@@ -1,0 +1,116 @@
+# ovsq against a real ovs-vswitchd (Open vSwitch 3.5 built with USDT probes,
+# userspace datapath), checked against OVS's own view: the flows
+# `dpctl/dump-flows -m` listed, revalidator/purge, the probes that fire.
+# $1 = the case.
+. "$(dirname "$0")/../e2e/lib.sh"
+. "$(dirname "$0")/lib.sh"
+require_real_ovs
+
+# ping_between FROM TO [COUNT]: COUNT pings, 0.1 s apart.
+ping_between() {
+  in_host "$1" ping -q -c "${3:-3}" -i 0.1 -W 1 "172.31.0.$2" > /dev/null ||
+    fail "host $1 cannot ping host $2"
+}
+
+# ufids ovsq printed (sorted), from $TEST_DIR/ovsq.out.
+printed_ufids() { grep -o '^ufid:[0-9a-f-]*' "$TEST_DIR/ovsq.out" | sort; }
+
+case $1 in
+  idle)
+    # Every flow dump-flows listed, and that idled out, is printed once
+    # with its ufid as dump-flows prints it; nothing else.
+    start_ovs
+    add_host 1; add_host 2
+    wait_no_flows
+    start_ovsq -p "$VSWITCHD_PID" -e 'on flow_result where reason == FDR_FLOW_IDLE print ufid'
+    ping_between 1 2
+    dump_ufids > "$TEST_DIR/dumped.txt"
+    [ -s "$TEST_DIR/dumped.txt" ] || fail "dump-flows listed no flows"
+    wait_no_flows
+    sleep 0.5
+    stop_ovsq
+    printed_ufids > "$TEST_DIR/printed.txt"
+    expect_same "$TEST_DIR/dumped.txt" "$TEST_DIR/printed.txt"
+    ;;
+  purge)
+    # revalidator/purge deletes every flow from flow_sweep_result with
+    # FDR_PURGE: the count equals the flows dump-flows listed.
+    start_ovs
+    vsctl set Open_vSwitch . other_config:max-idle=30000
+    add_host 1; add_host 2
+    start_ovsq -p "$VSWITCHD_PID" -e 'on flow_result, flow_sweep_result where result == UKEY_DELETE count by probe, reason'
+    ping_between 1 2
+    n=$(dump_ufids | wc -l)
+    [ "$n" -gt 0 ] || fail "dump-flows listed no flows"
+    appctl revalidator/purge > /dev/null || fail "revalidator/purge failed"
+    wait_no_flows 5
+    stop_ovsq
+    { echo "count by probe, reason"
+      echo "probe              reason     count"
+      printf 'flow_sweep_result  FDR_PURGE  %5d\n' "$n"
+      echo
+    } > "$TEST_DIR/expected.txt"
+    expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/ovsq.out"
+    ;;
+  key-filter)
+    # key.ipv4.src reads the flow key in the kernel: exactly the IPv4 flows
+    # from host 1 (its MAC; NORMAL's megaflows match on it).
+    start_ovs
+    add_host 1; add_host 2; add_host 3
+    wait_no_flows
+    start_ovsq -p "$VSWITCHD_PID" -e 'on flow_result where reason == FDR_FLOW_IDLE && key.ipv4.src == 172.31.0.1 print ufid'
+    ping_between 1 2
+    ping_between 3 2
+    dump_flows > "$TEST_DIR/dump.txt"
+    grep 'eth(src=02:00:00:00:00:01' "$TEST_DIR/dump.txt" | grep 'eth_type(0x0800)' |
+      grep -o '^ufid:[0-9a-f-]*' | sort > "$TEST_DIR/expected.txt"
+    [ -s "$TEST_DIR/expected.txt" ] || fail "no IPv4 flow from host 1 in: $(cat "$TEST_DIR/dump.txt")"
+    [ "$(wc -l < "$TEST_DIR/dump.txt")" -gt "$(wc -l < "$TEST_DIR/expected.txt")" ] ||
+      fail "no other flows to leave out"
+    wait_no_flows
+    sleep 0.5
+    stop_ovsq
+    printed_ufids > "$TEST_DIR/printed.txt"
+    expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/printed.txt"
+    ;;
+  probes)
+    # The main loop's and the revalidators' probes fire; sweep_done's
+    # n_flows is never more than the datapath's flows.
+    start_ovs
+    add_host 1; add_host 2
+    start_ovsq -p "$VSWITCHD_PID" -e 'on run_start, poll_block, start_dump, sweep_done, reval_entry, reval_exit count by probe'
+    ping_between 1 2 5
+    sleep 1.5
+    stop_ovsq
+    for probe in run_start poll_block start_dump sweep_done reval_entry reval_exit; do
+      grep -Eq "^$probe +[1-9][0-9]*$" "$TEST_DIR/ovsq.out" || fail "$probe did not fire"
+    done
+    ;;
+  stripped)
+    # A stripped copy, its debug file under a build-id directory: the same
+    # output, and no warning.
+    start_sim_dir=$(mktemp -d /tmp/ovsq-stripped.XXXXXX)
+    bin="$start_sim_dir/ovs-vswitchd"
+    id=$(readelf -n "$REAL_OVS/bin/ovs-vswitchd" | sed -n 's/.*Build ID: //p')
+    [ -n "$id" ] || fail "the built vswitchd has no build-id"
+    mkdir -p "$start_sim_dir/debug/.build-id/${id:0:2}"
+    objcopy --only-keep-debug "$REAL_OVS/bin/ovs-vswitchd" "$start_sim_dir/debug/.build-id/${id:0:2}/${id:2}.debug"
+    objcopy --strip-debug "$REAL_OVS/bin/ovs-vswitchd" "$bin"
+    start_ovs "$bin"
+    add_host 1; add_host 2
+    wait_no_flows
+    start_ovsq -p "$VSWITCHD_PID" --debug-dir "$start_sim_dir/debug" \
+      -e 'on flow_result where reason == FDR_FLOW_IDLE print ufid'
+    ping_between 1 2
+    dump_ufids > "$TEST_DIR/dumped.txt"
+    wait_no_flows
+    sleep 0.5
+    stop_ovsq
+    rm -rf "$start_sim_dir"
+    printed_ufids > "$TEST_DIR/printed.txt"
+    expect_same "$TEST_DIR/dumped.txt" "$TEST_DIR/printed.txt"
+    grep -v '^Attached' "$TEST_DIR/ovsq.err" | grep . && fail "warnings with the debug file found"
+    true
+    ;;
+  *) fail "unknown case $1" ;;
+esac
