@@ -4,6 +4,10 @@
 // them together.
 #include <unistd.h>
 
+#include <pthread.h>
+#include <signal.h>
+
+#include <algorithm>
 #include <csignal>
 #include <cstring>
 #include <fstream>
@@ -15,6 +19,7 @@
 #include "pipeline/pipeline.h"
 #include "probes/catalog.h"
 #include "probes/usdt_notes.h"
+#include "runtime/process.h"
 #include "runtime/runner.h"
 #include "session/line_editor.h"
 #include "session/session.h"
@@ -150,37 +155,62 @@ probes::DebugInfoOptions debug_options_of(const Options& options) {
   return debug_options;
 }
 
-// The pipeline's stages one after another, each marked for --timings,
-// stopping early for --emit.
-int run(const Options& options, PhaseClock& clock) {
-  frontend::Source source = load_query(options);
+// Waits for an ovs-vswitchd other than `gone` to run (an upgrade or a
+// crash restarts it), checking /proc every 100 ms; nullopt when Ctrl-C or
+// SIGTERM comes first.  Nothing is attached meanwhile.
+std::optional<pid_t> wait_for_next_vswitchd(const std::vector<pid_t>& gone) {
+  sigset_t set, previous;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, &previous);
+  std::optional<pid_t> next;
+  const timespec tick{0, 100'000'000};
+  while (!next) {
+    for (pid_t pid : runtime::find_processes_by_comm("ovs-vswitchd"))
+      if (std::find(gone.begin(), gone.end(), pid) == gone.end()) {
+        try {
+          next = runtime::find_single_vswitchd();  // one, not a --monitor parent
+        } catch (const UserError&) {
+        }
+        break;
+      }
+    if (!next && sigtimedwait(&set, nullptr, &tick) > 0) break;
+  }
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  return next;
+}
+
+// The pipeline's stages one after another for one target, each marked for
+// --timings (`clock` null: not marked), stopping early for --emit; then
+// the run, whose end goes to `end`.
+int compile_and_run(const Options& options, const frontend::Source& source,
+                    pipeline::Target target, PhaseClock* clock, bool follow,
+                    std::ostream& rows, runtime::QueryEnd& end) {
+  auto mark = [clock](const char* stage) {
+    if (clock) clock->mark(stage);
+  };
   const QuerySettings& settings = options.settings;
   frontend::Program program = parse_query(source, settings);
-  clock.mark("parse");
-  if (options.emit == Emit::Ast && options.binary.empty() && !options.pid) {
-    write_output(options, frontend::dump(program));  // untyped: no binary
-    return 0;
-  }
-
-  Pipeline pipeline(resolve_target(options.pid, options.binary),
-                    debug_options_of(options), std::cerr);
+  mark("parse");
+  Pipeline pipeline(std::move(target), debug_options_of(options), std::cerr);
   pipeline.notes();
   // Registering uprobes waits on the kernel (UprobeEvents says why); let it
   // wait while debug info is read and LLVM works.
   std::unique_ptr<runtime::UprobeEvents> uprobes;
   if (options.emit_is_none()) uprobes = pipeline.open_uprobes(program);
   pipeline.debug_info();
-  clock.mark("probes and debug info");
+  mark("probes and debug info");
 
   CheckedQuery checked = pipeline.check(source, std::move(program), settings);
-  clock.mark("sema");
+  mark("sema");
   if (options.emit == Emit::Ast) {
     write_output(options, frontend::dump(checked.program));
     return 0;
   }
 
   codegen::LoweredProgram lowered = pipeline.lower(checked, settings);
-  clock.mark("lower");
+  mark("lower");
   auto emit = [&](codegen::OutputKind kind) {
     std::vector<uint8_t> bytes = lowered.module->emit(kind);
     return std::string(bytes.begin(), bytes.end());
@@ -193,16 +223,47 @@ int run(const Options& options, PhaseClock& clock) {
   }
 
   runtime::BpfProgramSet programs = pipeline.emit_object(std::move(lowered));
-  clock.mark("llvm");
+  mark("llvm");
   runtime::RunOptions run_options;
   run_options.pids = pipeline.target().pids;
   run_options.quiet = options.quiet;
-  if (options.timings) run_options.clock = &clock;
+  run_options.clock = clock;
   run_options.uprobes = uprobes.get();
-  OutputStream stream(settings.output);
+  if (follow) run_options.when_target_exits = "waiting for the next ovs-vswitchd";
+  run_options.end = &end;
   std::unique_ptr<runtime::Output> output = runtime::Output::create(
-      settings.format, programs.layouts, stream.get(), std::cerr);
+      settings.format, programs.layouts, rows, std::cerr);
   return runtime::run(programs, run_options, *output, std::cerr);
+}
+
+// The one-shot run; with --follow (the default when ovsq picked the
+// vswitchd itself), again on each next ovs-vswitchd after the traced one
+// exits, its probes and DWARF read anew (the new binary may differ).
+int run(const Options& options, PhaseClock& clock) {
+  frontend::Source source = load_query(options);
+  if (options.emit == Emit::Ast && options.binary.empty() && !options.pid) {
+    write_output(options, frontend::dump(parse_query(source, options.settings)));
+    return 0;  // untyped: no binary
+  }
+  bool follow = options.emit_is_none() &&
+                options.follow.value_or(!options.pid && options.binary.empty());
+  pipeline::Target target = resolve_target(options.pid, options.binary);
+  // One output for every process followed: a file is not started anew.
+  std::optional<OutputStream> stream;
+  if (options.emit_is_none()) stream.emplace(options.settings.output);
+  PhaseClock* timings = options.timings ? &clock : nullptr;
+  for (;;) {
+    runtime::QueryEnd end = runtime::QueryEnd::Running;
+    std::vector<pid_t> traced = target.pids;
+    int status = compile_and_run(options, source, std::move(target), timings, follow,
+                                 stream ? stream->get() : std::cout, end);
+    if (!follow || end != runtime::QueryEnd::TargetExited) return status;
+    std::optional<pid_t> next = wait_for_next_vswitchd(traced);
+    if (!next) return 0;
+    target = resolve_target(*next, "");
+    std::cerr << "Following PID " << *next << " (" << target.binary << ")." << std::endl;
+    timings = nullptr;  // start-up is measured once
+  }
 }
 
 // No query on a terminal (or -i): a session on the target, reading its

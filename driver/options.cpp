@@ -50,6 +50,8 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
        "list the binary's USDT probes and argument specs, then exit")
       ("emit", po::value(&emit),
        "dump one stage instead of tracing: ast, ir, asm or obj")
+      ("follow", "when the traced vswitchd exits, wait for the next ovs-vswitchd and trace it (the default without -p and --binary)")
+      ("no-follow", "stop when the traced vswitchd exits")
       ("interactive,i", po::bool_switch(&options.interactive),
        "a session: type queries, run them in the background, look at the probes");
   for (size_t i = 0; i < pipeline::setting_specs().size(); ++i) {
@@ -95,6 +97,10 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
     std::cout << "ovsq " OVSQ_VERSION "\n";
     return std::nullopt;
   }
+  if (vm.count("follow") && vm.count("no-follow"))
+    return usage_error("give either --follow or --no-follow, not both");
+  if (vm.count("follow")) options.follow = true;
+  if (vm.count("no-follow")) options.follow = false;
   if (vm.count("pid")) {
     if (pid <= 0) return usage_error("-p needs a positive process ID");
     options.pid = pid;

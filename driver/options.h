@@ -24,6 +24,8 @@ struct Options {
   bool quiet = false;       // -q
   bool timings = false;     // --timings
   bool interactive = false; // -i, or no query on a terminal
+  // --follow / --no-follow; unset: follow when ovsq picked the vswitchd.
+  std::optional<bool> follow;
   bool query_from_stdin = false;  // `-` as the FILE, or no query off a terminal
   // --format, -o, --ring-pages, --map-entries, --flow-key-size,
   // --filter-flows: the session's defaults too.

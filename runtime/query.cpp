@@ -202,7 +202,8 @@ void Query::State::exited(Watched& w) {
   if (w.exited) return;
   w.exited = true;
   if (w.source != 0) loop->remove(w.source);  // a pidfd stays readable
-  *err << "PID " << w.pid << (--alive == 0 ? " exited; stopping.\n" : " exited.\n");
+  *err << "PID " << w.pid
+       << (--alive == 0 ? " exited; " + options.when_target_exits + ".\n" : " exited.\n");
   err->flush();
   if (alive == 0) stop(QueryEnd::TargetExited);
 }

@@ -41,6 +41,9 @@ struct QueryOptions {
   // The uprobe events, opened early (see UprobeEvents); null: each is
   // opened when it is attached.
   UprobeEvents* uprobes = nullptr;
+  // What the status line says when the last traced process exits:
+  // "PID 1234 exited; stopping."
+  std::string when_target_exits = "stopping";
 };
 
 // Why a query stopped by itself.

@@ -48,9 +48,7 @@ int run(const BpfProgramSet& programs, const RunOptions& options,
   EventLoop loop;  // before the query, which leaves it when destroyed
   Fd sigfd(::signalfd(-1, &signals.set(), SFD_CLOEXEC | SFD_NONBLOCK));
   if (sigfd.get() < 0) throw_errno("cannot create a signalfd", errno);
-  Query query(programs, QueryOptions{options.pids, options.quiet, options.clock,
-                                     options.uprobes},
-              output, err);
+  Query query(programs, options, output, err);
   // Added first, so that on a signal none of the query's handlers runs
   // after it (no interval printed on the way out).
   bool signalled = false;
@@ -66,6 +64,7 @@ int run(const BpfProgramSet& programs, const RunOptions& options,
   query.attach();
   query.add_sources(loop);
   while (!query.done() && !signalled) loop.run_once();
+  if (options.end) *options.end = query.end();
   query.finish(loop);
   return 0;
 }

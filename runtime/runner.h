@@ -9,22 +9,15 @@
 
 #include "runtime/bpf_program.h"
 #include "runtime/output.h"
+#include "runtime/query.h"
 #include "runtime/uprobe_events.h"
 #include "support/phase_clock.h"
 
 namespace ovsq::runtime {
 
-struct RunOptions {
-  // Processes to trace.  Empty: every process running the binary (a
-  // uprobe with pid -1), now and later.
-  std::vector<pid_t> pids;
-  bool quiet = false;  // no "Attached ..." line on stderr
-  // --timings: marks load, attach and the first event, then prints the
-  // summary to `err` once the first event is out (or at the end).
-  PhaseClock* clock = nullptr;
-  // The uprobe events, opened early (see UprobeEvents); null: each is
-  // opened when it is attached.
-  UprobeEvents* uprobes = nullptr;
+struct RunOptions : QueryOptions {
+  // Set, when given, to why the run ended by itself (Running: a signal).
+  QueryEnd* end = nullptr;
 };
 
 // Runs until Ctrl-C/SIGINT, SIGTERM, every traced process has exited,

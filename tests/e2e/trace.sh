@@ -23,6 +23,45 @@ case $1 in
     stop_ovsq
     expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/ovsq.out"
     ;;
+  follow)
+    # ovsq picked the vswitchd itself: when it exits, ovsq waits for the
+    # next one and traces it, probes read anew; the counts of each process
+    # are printed when it exits.  --no-follow stops instead.
+    start_sim a "$SIM" --comm ovs-vswitchd
+    a=$SIM_PID
+    start_ovsq -e 'on flow_result { print ufid; count }'
+    sim a "fire flow_result count=2"
+    wait_lines "$TEST_DIR/ovsq.out" 3
+    echo quit >&"$SIM_FD_a"
+    wait_for "$TEST_DIR/ovsq.err" "^PID $a exited; waiting for the next ovs-vswitchd\.$" ||
+      fail "no waiting message"
+    start_sim b "$SIM" --comm ovs-vswitchd
+    b=$SIM_PID
+    wait_for "$TEST_DIR/ovsq.err" "^Attached 1 probe (2 uprobes) to PID $b;" || fail "not attached to $b"
+    sim b "fire flow_result count=3"
+    wait_lines "$TEST_DIR/ovsq.out" 10
+    stop_ovsq
+    [ "$OVSQ_STATUS" = 0 ] || fail "exit status $OVSQ_STATUS"
+    { echo "ufid"
+      grep '^flow_result' "$TEST_DIR/a.out" | cut -d' ' -f2
+      printf 'count\n2\n\n'
+      echo "ufid"
+      grep '^flow_result' "$TEST_DIR/b.out" | cut -d' ' -f2
+      printf 'count\n3\n\n'
+    } > "$TEST_DIR/expected.txt"
+    { echo "Attached 1 probe (2 uprobes) to PID $a; Ctrl-C to stop."
+      echo "PID $a exited; waiting for the next ovs-vswitchd."
+      echo "Following PID $b ($(readlink /proc/$b/exe))."
+      echo "Attached 1 probe (2 uprobes) to PID $b; Ctrl-C to stop."
+    } > "$TEST_DIR/expected.err"
+    expect_same "$TEST_DIR/expected.err" "$TEST_DIR/ovsq.err"
+    expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/ovsq.out"
+    # --no-follow: the one-shot ends with its vswitchd.
+    start_ovsq --no-follow -e 'on flow_result count'
+    echo quit >&"$SIM_FD_b"
+    wait_ovsq_exit 5
+    grep -qx "PID $b exited; stopping." "$TEST_DIR/ovsq.err" || fail "--no-follow did not stop"
+    ;;
   every-process)
     # --binary without -p: every process running it, including ones started
     # after ovsq attached.
