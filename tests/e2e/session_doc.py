@@ -67,7 +67,10 @@ class Sim:
         self.pid = int(self.wait_for(r"^ready pid=(\d+)$").group(1))
 
     def text(self):
-        return open(self.out).read()
+        try:
+            return open(self.out).read()
+        except FileNotFoundError:  # the shell has not made it yet
+            return ""
 
     def wait_for(self, pattern, count=1):
         for _ in range(400):
