@@ -31,6 +31,7 @@ case $1 in
     stop_ovsq
     printed_ufids > "$TEST_DIR/printed.txt"
     expect_same "$TEST_DIR/dumped.txt" "$TEST_DIR/printed.txt"
+    echo "dump-flows listed $(wc -l < "$TEST_DIR/dumped.txt") flows; ovsq printed each at its idle deletion" >&2
     ;;
   purge)
     # revalidator/purge deletes every flow from flow_sweep_result with
@@ -45,6 +46,7 @@ case $1 in
     appctl revalidator/purge > /dev/null || fail "revalidator/purge failed"
     wait_no_flows 5
     stop_ovsq
+    echo "purged $n flows" >&2
     { echo "count by probe, reason"
       echo "probe              reason     count"
       printf 'flow_sweep_result  FDR_PURGE  %5d\n' "$n"
@@ -72,6 +74,7 @@ case $1 in
     stop_ovsq
     printed_ufids > "$TEST_DIR/printed.txt"
     expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/printed.txt"
+    echo "$(wc -l < "$TEST_DIR/expected.txt") of $(wc -l < "$TEST_DIR/dump.txt") flows matched key.ipv4.src" >&2
     ;;
   probes)
     # The main loop's and the revalidators' probes fire; sweep_done's
