@@ -115,5 +115,34 @@ case $1 in
     grep -v '^Attached' "$TEST_DIR/ovsq.err" | grep . && fail "warnings with the debug file found"
     true
     ;;
+  examples)
+    # Every example whose probes fire in the userspace datapath runs on
+    # the real vswitchd: attached with no warning, exit 0 on Ctrl-C, and
+    # something of what it is for printed.  (dpif-op-nl-monitor,
+    # upcall-monitor and upcall-cost trace dpif-netlink and dpif_recv: the
+    # kernel datapath only; docs/ovs-scripts.md.)
+    start_ovs
+    add_host 1; add_host 2
+    while read -r example pattern; do
+      start_ovsq -p "$VSWITCHD_PID" "$SOURCE_ROOT/examples/$example.ovsq"
+      ping_between 1 2
+      wait_no_flows
+      sleep 0.6
+      stop_ovsq
+      [ "$OVSQ_STATUS" = 0 ] || fail "$example: exit status $OVSQ_STATUS"
+      grep -v '^Attached' "$TEST_DIR/ovsq.err" | grep . && fail "$example: said more than Attached"
+      grep -Eq -- "$pattern" "$TEST_DIR/ovsq.out" || fail "$example printed no '$pattern'"
+      echo "$example: ok" >&2
+    done <<'LIST'
+idle-flows ^ufid:[0-9a-f-]{36}$
+deletes-by-reason ^flow_result +FDR_FLOW_IDLE +[1-9]
+flow-reval-monitor  ufid:[0-9a-f-]{36} flow idle timeout$
+flow-reval-monitor-keys  flow idle timeout +recirc_id\(0\),.*in_port\(
+bridge-loop ^@bridge_run_us$
+kernel-delay ^@long_poll_avg_ns$
+reval-monitor ^ +n_flows +n_reval_flows
+flow-lifetime ^hist\(
+LIST
+    ;;
   *) fail "unknown case $1" ;;
 esac
