@@ -23,7 +23,7 @@ class DwarfDebugInfo : public DebugInfo {
     if (dwarf_ == nullptr)
       throw UserError("cannot read the DWARF of " + file_->path() + ": " +
                       dwarf_errmsg(-1));
-    types_ = std::make_unique<DwarfTypes>(dwarf_);
+    types_ = std::make_unique<DwarfTypes>(dwarf_, file_->build_id());
   }
   ~DwarfDebugInfo() override {
     types_.reset();

@@ -1,5 +1,6 @@
 // The name index of DwarfTypes, and choosing one DIE per named type.
 #include "probes/dwarf_die.h"
+#include "probes/dwarf_index_cache.h"
 #include "probes/dwarf_types.h"
 
 #include <algorithm>
@@ -82,25 +83,84 @@ bool same_shape(Dwarf_Die a, Dwarf_Die b, int depth) {
 }  // namespace
 
 
-DwarfTypes::DwarfTypes(Dwarf* dwarf) {
-  index(dwarf);
-  if (Dwarf* alt = dwarf_getalt(dwarf)) index(alt);
+DwarfTypes::DwarfTypes(Dwarf* dwarf, std::string_view build_id)
+    : main_(dwarf), alt_(dwarf_getalt(dwarf)) {
+  std::string cache = dwarf_index_cache_path(build_id);
+  if (!cache.empty()) {
+    if (std::optional<DwarfIndexEntries> entries = load_dwarf_index(cache, build_id)) {
+      if (restore(std::move(*entries))) return;
+      names_.clear();
+      enumerators_.clear();
+      enum_typedefs_.clear();
+    }
+  }
+  index(main_);
+  if (alt_) index(alt_);
+  if (!cache.empty()) save_dwarf_index(cache, build_id, entries());
+}
+
+bool DwarfTypes::die_at(DieRef ref, Dwarf_Die& die) const {
+  Dwarf* dwarf = ref.alt ? alt_ : main_;
+  return dwarf != nullptr && dwarf_offdie(dwarf, ref.offset, &die) != nullptr;
+}
+
+DieRef DwarfTypes::ref_of(Dwarf_Die& die) const {
+  return {alt_ != nullptr && dwarf_cu_getdwarf(die.cu) == alt_, dwarf_dieoffset(&die)};
+}
+
+bool DwarfTypes::restore(DwarfIndexEntries entries) {
+  restored_ = std::move(entries);  // the enumerator keys view its strings
+  Dwarf_Die die, other;
+  for (const auto& [name, ref] : restored_.names) {
+    if (!die_at(ref, die)) return false;
+    names_.emplace(name, die);
+  }
+  for (const auto& [name, ref] : restored_.enumerators) {
+    if (!die_at(ref, die)) return false;
+    enumerators_.emplace(std::string_view(name), die);
+  }
+  for (const auto& [anonymous, named] : restored_.enum_typedefs) {
+    if (!die_at(anonymous, die) || !die_at(named, other)) return false;
+    enum_typedefs_.emplace(die.addr, other);
+  }
+  return true;
+}
+
+DwarfIndexEntries DwarfTypes::entries() {
+  DwarfIndexEntries entries;
+  for (auto& [name, die] : names_) entries.names.emplace_back(name, ref_of(die));
+  for (auto& [name, die] : enumerators_)
+    entries.enumerators.emplace_back(std::string(name), ref_of(die));
+  for (auto& [addr, typedef_die] : enum_typedefs_) {
+    Dwarf_Die anonymous = typedef_die;
+    if (!ref_die(typedef_die, DW_AT_type, anonymous)) continue;
+    entries.enum_typedefs.emplace_back(ref_of(anonymous), ref_of(typedef_die));
+  }
+  return entries;
 }
 
 void DwarfTypes::index(Dwarf* dwarf) {
   Dwarf_CU* cu = nullptr;
   Dwarf_Die cudie;
   uint8_t unit_type = 0;
+  // Every unit repeats the types of the headers it includes (a real
+  // vswitchd: 214 units), so most names are seen many times: the key is
+  // built in one reused buffer and copied only when it is new, and
+  // enumerator names are views of the DWARF's own strings.
+  std::string key;
   while (dwarf_get_units(dwarf, cu, &cu, nullptr, &unit_type, &cudie,
                          nullptr) == 0) {
     for_children(cudie, 0, [&](Dwarf_Die& die) {
       int tag = dwarf_tag(&die);
       const char* prefix = name_prefix(tag);
       if (prefix == nullptr) return;
-      std::string name = die_name(die);
-      if (!name.empty()) {
-        auto [it, added] = names_.try_emplace(prefix + name, die);
-        if (!added && is_declaration(it->second) && !is_declaration(die))
+      const char* name = dwarf_diename(&die);
+      if (name != nullptr && *name != '\0') {
+        key.assign(prefix).append(name);
+        auto it = names_.find(key);
+        if (it == names_.end())
+          names_.emplace(key, die);
+        else if (is_declaration(it->second) && !is_declaration(die))
           it->second = die;
       }
       Dwarf_Die target;
@@ -110,7 +170,8 @@ void DwarfTypes::index(Dwarf* dwarf) {
         enum_typedefs_.try_emplace(target.addr, die);
       if (tag == DW_TAG_enumeration_type && !is_declaration(die)) {
         for_children(die, DW_TAG_enumerator, [&](Dwarf_Die& e) {
-          enumerators_.try_emplace(die_name(e), die);
+          if (const char* enumerator = dwarf_diename(&e))
+            enumerators_.try_emplace(std::string_view(enumerator), die);
         });
       }
     });
@@ -131,7 +192,8 @@ TypeRef DwarfTypes::enum_of(std::string_view name) {
 
 std::vector<std::string> DwarfTypes::enumerator_names() const {
   std::vector<std::string> names;
-  for (const auto& entry : enumerators_) names.push_back(entry.first);
+  for (const auto& entry : enumerators_) names.emplace_back(entry.first);
+  std::sort(names.begin(), names.end());
   return names;
 }
 

@@ -19,13 +19,16 @@
 #include <unordered_set>
 #include <vector>
 
+#include "probes/dwarf_index_cache.h"
 #include "probes/types.h"
 
 namespace ovsq::probes {
 
 class DwarfTypes {
  public:
-  explicit DwarfTypes(Dwarf* dwarf);
+  // `build_id` (hex, of the file the DWARF is in): the name index is kept
+  // in a cache file by it (probes/dwarf_index_cache.h); "" for none.
+  explicit DwarfTypes(Dwarf* dwarf, std::string_view build_id = {});
   DwarfTypes(const DwarfTypes&) = delete;
   DwarfTypes& operator=(const DwarfTypes&) = delete;
 
@@ -50,6 +53,12 @@ class DwarfTypes {
 
  private:
   void index(Dwarf* dwarf);
+  // The index from a cache file; false (leaving it partly filled) when a
+  // DIE it names is not there.
+  bool restore(DwarfIndexEntries entries);
+  DwarfIndexEntries entries();
+  bool die_at(DieRef ref, Dwarf_Die& die) const;
+  DieRef ref_of(Dwarf_Die& die) const;
   TypeRef convert(Dwarf_Die die);
   TypeRef convert_uncached(Dwarf_Die& die);
   TypeRef convert_target(Dwarf_Die& die);  // DW_AT_type, or void
@@ -69,9 +78,13 @@ class DwarfTypes {
   void fill_pending(const Type* type);
   Type& add(TypeKind kind, std::string name);
 
+  Dwarf* main_;
+  Dwarf* alt_;  // the dwz supplementary file, or null
+  DwarfIndexEntries restored_;
   std::deque<Type> types_;
   std::unordered_map<std::string, Dwarf_Die> names_;
-  std::map<std::string, Dwarf_Die, std::less<>> enumerators_;
+  // Views of the DWARF's strings, which live as long as the Dwarf handle.
+  std::unordered_map<std::string_view, Dwarf_Die> enumerators_;
   // Anonymous enum DIE -> the typedef that names it.
   std::unordered_map<const void*, Dwarf_Die> enum_typedefs_;
   std::unordered_map<const void*, TypeRef> cache_;  // by Dwarf_Die::addr

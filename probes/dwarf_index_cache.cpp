@@ -1,0 +1,126 @@
+#include "probes/dwarf_index_cache.h"
+
+#include <unistd.h>
+
+#include <charconv>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace ovsq::probes {
+namespace {
+
+// The first line; a file without it, or with another, is not used.
+constexpr std::string_view kMagic = "ovsq-dwarf-index 1";
+
+// "N struct udpif_key\t0\t1a2b": a kind letter, the name, the file (1: the
+// supplementary one), the DIE offset in hex.  T lines: "T 0 1a2b\t0\t1c3d".
+void put_ref(std::ostream& out, DieRef ref) {
+  out << (ref.alt ? '1' : '0') << '\t' << std::hex << ref.offset << std::dec;
+}
+
+bool parse_ref(std::string_view alt, std::string_view offset, DieRef& ref) {
+  if (alt != "0" && alt != "1") return false;
+  ref.alt = alt == "1";
+  auto [end, error] =
+      std::from_chars(offset.data(), offset.data() + offset.size(), ref.offset, 16);
+  return error == std::errc() && end == offset.data() + offset.size();
+}
+
+// Splits "a\tb\tc" into its fields.
+std::vector<std::string_view> fields(std::string_view line) {
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  for (size_t tab; (tab = line.find('\t', start)) != std::string_view::npos; start = tab + 1)
+    out.push_back(line.substr(start, tab - start));
+  out.push_back(line.substr(start));
+  return out;
+}
+
+}  // namespace
+
+std::string dwarf_index_cache_path(std::string_view build_id) {
+  if (build_id.empty()) return {};
+  std::string dir;
+  if (const char* d = std::getenv("OVSQ_CACHE_DIR"); d && *d) dir = d;
+  else if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) dir = std::string(x) + "/ovsq";
+  else if (const char* h = std::getenv("HOME"); h && *h) dir = std::string(h) + "/.cache/ovsq";
+  else return {};
+  return dir + "/dwarf-index-" + std::string(build_id);
+}
+
+std::optional<DwarfIndexEntries> load_dwarf_index(const std::string& path,
+                                                  std::string_view build_id) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::string line;
+  if (!std::getline(in, line) || line != std::string(kMagic) + " " + std::string(build_id))
+    return std::nullopt;
+  DwarfIndexEntries entries;
+  bool ended = false;
+  while (std::getline(in, line)) {
+    if (line == "end") {
+      ended = true;
+      break;
+    }
+    if (line.size() < 2 || line[1] != ' ') return std::nullopt;
+    std::vector<std::string_view> f = fields(std::string_view(line).substr(2));
+    DieRef ref, other;
+    switch (line[0]) {
+      case 'N':
+      case 'E':
+        if (f.size() != 3 || !parse_ref(f[1], f[2], ref)) return std::nullopt;
+        (line[0] == 'N' ? entries.names : entries.enumerators).emplace_back(f[0], ref);
+        break;
+      case 'T':
+        if (f.size() != 4 || !parse_ref(f[0], f[1], ref) || !parse_ref(f[2], f[3], other))
+          return std::nullopt;
+        entries.enum_typedefs.emplace_back(ref, other);
+        break;
+      default:
+        return std::nullopt;
+    }
+  }
+  if (!ended) return std::nullopt;  // cut short
+  return entries;
+}
+
+void save_dwarf_index(const std::string& path, std::string_view build_id,
+                      const DwarfIndexEntries& entries) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  fs::create_directories(fs::path(path).parent_path(), error);
+  std::string temporary = path + ".tmp" + std::to_string(::getpid());
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    if (!out) return;
+    out << kMagic << ' ' << build_id << '\n';
+    for (const auto& [name, ref] : entries.names) {
+      out << "N " << name << '\t';
+      put_ref(out, ref);
+      out << '\n';
+    }
+    for (const auto& [name, ref] : entries.enumerators) {
+      out << "E " << name << '\t';
+      put_ref(out, ref);
+      out << '\n';
+    }
+    for (const auto& [anonymous, typedef_ref] : entries.enum_typedefs) {
+      out << "T ";
+      put_ref(out, anonymous);
+      out << '\t';
+      put_ref(out, typedef_ref);
+      out << '\n';
+    }
+    out << "end\n";
+    if (!out) {
+      fs::remove(temporary, error);
+      return;
+    }
+  }
+  fs::rename(temporary, path, error);
+  if (error) fs::remove(temporary, error);
+}
+
+}  // namespace ovsq::probes
