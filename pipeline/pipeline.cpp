@@ -1,5 +1,6 @@
 #include "pipeline/pipeline.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <ostream>
@@ -70,10 +71,36 @@ frontend::Program parse_query(const frontend::Source& source,
   return program;
 }
 
+namespace {
+
+// A vswitchd in a container (another mount namespace) has its debug files
+// under its own /usr/lib/debug: each debug directory is also looked for
+// under /proc/PID/root, the host's view of the process's root, when that
+// is another directory.
+probes::DebugInfoOptions with_target_roots(probes::DebugInfoOptions options,
+                                           const Target& target) {
+  std::vector<std::string> dirs = options.debug_dirs;
+  for (pid_t pid : target.pids)
+    for (const std::string& dir : options.debug_dirs) {
+      if (dir.empty() || dir[0] != '/') continue;
+      std::string inside = "/proc/" + std::to_string(pid) + "/root" + dir;
+      struct stat ours, theirs;
+      if (::stat(inside.c_str(), &theirs) != 0) continue;
+      if (::stat(dir.c_str(), &ours) == 0 && ours.st_dev == theirs.st_dev &&
+          ours.st_ino == theirs.st_ino)
+        continue;  // the same directory: the same mount namespace
+      dirs.push_back(inside);
+    }
+  options.debug_dirs = std::move(dirs);
+  return options;
+}
+
+}  // namespace
+
 Pipeline::Pipeline(Target target, probes::DebugInfoOptions debug_options,
                    std::ostream& warnings)
     : target_(std::move(target)),
-      debug_options_(std::move(debug_options)),
+      debug_options_(with_target_roots(std::move(debug_options), target_)),
       warnings_(warnings) {}
 
 Pipeline::~Pipeline() = default;

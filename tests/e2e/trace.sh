@@ -62,6 +62,41 @@ case $1 in
     wait_ovsq_exit 5
     grep -qx "PID $b exited; stopping." "$TEST_DIR/ovsq.err" || fail "--no-follow did not stop"
     ;;
+  container)
+    # The vswitchd runs in its own mount namespace, as in a container: its
+    # binary (stripped) and its debug file (by build-id, under its own
+    # /usr/lib/debug) exist only inside.  ovsq reads and attaches through
+    # /proc/PID/exe and finds the debug file under /proc/PID/root.
+    command -v unshare > /dev/null || fail "unshare (util-linux) is not installed"
+    id=$(readelf -n "$SIM_STRIPPED" | sed -n 's/.*Build ID: //p')
+    mkdir -p "$TEST_DIR/image" "$TEST_DIR/root"
+    cat > "$TEST_DIR/container.sh" <<SH
+#!/bin/bash
+set -e
+mount -t tmpfs ctr "$TEST_DIR/root"
+mkdir -p "$TEST_DIR/root/bin"
+cp "$SIM_STRIPPED" "$TEST_DIR/root/bin/ovs-vswitchd"
+mount -t tmpfs debug /usr/lib/debug
+mkdir -p "/usr/lib/debug/.build-id/${id:0:2}"
+cp "$SIM_DEBUG_DIR/.build-id/${id:0:2}/${id:2}.debug" "/usr/lib/debug/.build-id/${id:0:2}/"
+exec "$TEST_DIR/root/bin/ovs-vswitchd" "\$@"
+SH
+    printf '#!/bin/sh\nexec unshare --mount --propagation private "%s" "$@"\n' \
+      "$TEST_DIR/container.sh" > "$TEST_DIR/start-container"
+    chmod +x "$TEST_DIR/container.sh" "$TEST_DIR/start-container"
+    mkdir -p /usr/lib/debug
+    start_sim ctr "$TEST_DIR/start-container"
+    [ -e "$TEST_DIR/root/bin/ovs-vswitchd" ] && fail "the binary is visible outside the container"
+    [ -e "/usr/lib/debug/.build-id/${id:0:2}/${id:2}.debug" ] && fail "the debug file is visible outside"
+    start_ovsq -p "$SIM_PID" -e "$HEADLINE"
+    sim ctr "mix 24"
+    wait_lines "$TEST_DIR/ovsq.out" 3
+    stop_ovsq
+    { echo ufid; grep '^flow_result .*reason=FDR_FLOW_IDLE$' "$TEST_DIR/ctr.out" | cut -d' ' -f2; } > "$TEST_DIR/expected.txt"
+    expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/ovsq.out"
+    # No warning: the debug file was found, not the built-in types used.
+    [ "$(grep -cv '^Attached' "$TEST_DIR/ovsq.err")" = 0 ] || fail "warned: $(cat "$TEST_DIR/ovsq.err")"
+    ;;
   every-process)
     # --binary without -p: every process running it, including ones started
     # after ovsq attached.
