@@ -59,10 +59,29 @@ start_ovs() {
     fail "ovsdb-server did not start"
   vsctl --no-wait init
   vsctl --no-wait set Open_vSwitch . other_config:max-idle=1000
-  "$vswitchd" "unix:$OVS_DIR/db.sock" --pidfile="$OVS_DIR/ovs-vswitchd.pid" --detach \
+  VSWITCHD=$vswitchd
+  start_vswitchd
+  vsctl add-br "br-$TAG" -- set bridge "br-$TAG" datapath_type=netdev || fail "no bridge"
+}
+
+start_vswitchd() {
+  "$VSWITCHD" "unix:$OVS_DIR/db.sock" --pidfile="$OVS_DIR/ovs-vswitchd.pid" --detach \
     --log-file="$OVS_DIR/ovs-vswitchd.log" || fail "ovs-vswitchd did not start"
   VSWITCHD_PID=$(cat "$OVS_DIR/ovs-vswitchd.pid")
-  vsctl add-br "br-$TAG" -- set bridge "br-$TAG" datapath_type=netdev || fail "no bridge"
+}
+
+# restart_vswitchd: as an upgrade does: the old one exits, a new one starts
+# on the same database (bridge and ports come back).
+restart_vswitchd() {
+  local old=$VSWITCHD_PID
+  kill -TERM "$old"
+  local i=0
+  while kill -0 "$old" 2>/dev/null; do
+    i=$((i + 1)); [ "$i" -gt 100 ] && fail "ovs-vswitchd $old did not exit"; sleep 0.05
+  done
+  start_vswitchd
+  vsctl --timeout=10 wait-until Interface "p1-$TAG" ofport!=-1 > /dev/null ||
+    fail "the ports did not come back"
 }
 
 # add_host N: namespace $TAG-hN with 172.31.0.N/24 and MAC

@@ -115,6 +115,34 @@ case $1 in
     grep -v '^Attached' "$TEST_DIR/ovsq.err" | grep . && fail "warnings with the debug file found"
     true
     ;;
+  restart)
+    # ovsq picked the vswitchd itself (no -p): a restart under a running
+    # count is followed; each process's deletions are printed when it
+    # exits, and the new one's at the end.
+    start_ovs
+    vsctl set Open_vSwitch . other_config:max-idle=30000
+    add_host 1; add_host 2
+    start_ovsq -e 'on flow_sweep_result where reason == FDR_PURGE count'
+    first=$VSWITCHD_PID
+    ping_between 1 2
+    n1=$(dump_ufids | wc -l)
+    appctl revalidator/purge > /dev/null
+    restart_vswitchd
+    wait_for "$TEST_DIR/ovsq.err" "^Attached 1 probe (1 uprobe) to PID $VSWITCHD_PID;" 20 ||
+      fail "not attached to the new vswitchd $VSWITCHD_PID"
+    ping_between 1 2
+    n2=$(dump_ufids | wc -l)
+    appctl revalidator/purge > /dev/null
+    wait_no_flows 5
+    stop_ovsq
+    [ "$n1" -gt 0 ] && [ "$n2" -gt 0 ] || fail "no flows to purge ($n1, $n2)"
+    printf 'count\n%d\n\ncount\n%d\n\n' "$n1" "$n2" > "$TEST_DIR/expected.txt"
+    expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/ovsq.out"
+    grep -qx "PID $first exited; waiting for the next ovs-vswitchd." "$TEST_DIR/ovsq.err" ||
+      fail "no exit message"
+    grep -q "^Following PID $VSWITCHD_PID " "$TEST_DIR/ovsq.err" || fail "no following message"
+    echo "purged $n1 flows before the restart, $n2 after" >&2
+    ;;
   examples)
     # Every example whose probes fire in the userspace datapath runs on
     # the real vswitchd: attached with no warning, exit 0 on Ctrl-C, and
