@@ -89,6 +89,29 @@ case $1 in
       grep -Eq "^$probe +[1-9][0-9]*$" "$TEST_DIR/ovsq.out" || fail "$probe did not fire"
     done
     ;;
+  values)
+    # Probe fields hold what OVS itself reports: sweep_done's n_flows is
+    # upcall/show's current flow count once the flows are steady; the enum
+    # values come from the real binary's DWARF, with no built-in types.
+    start_ovs
+    vsctl set Open_vSwitch . other_config:max-idle=30000
+    add_host 1; add_host 2
+    start_ovsq -p "$VSWITCHD_PID" -e 'on sweep_done print n_flows'
+    ping_between 1 2
+    sleep 1.5   # a revalidator round or two with the flows steady
+    shown=$(appctl upcall/show | sed -n 's/.*flows *: (current \([0-9]*\)).*/\1/p' | head -1)
+    sleep 1
+    stop_ovsq
+    [ -n "$shown" ] && [ "$shown" -gt 0 ] || fail "upcall/show: $(appctl upcall/show)"
+    [ "$(tail -1 "$TEST_DIR/ovsq.out" | tr -d ' ')" = "$shown" ] ||
+      fail "n_flows $(tail -1 "$TEST_DIR/ovsq.out"), upcall/show $shown"
+    "$OVSQ" -p "$VSWITCHD_PID" --emit=ast -e 'on flow_result where reason == FDR_PURGE && result == UKEY_DELETE count' \
+      > "$TEST_DIR/ast.txt" 2> "$TEST_DIR/ast.err" || fail "--emit=ast failed"
+    [ -s "$TEST_DIR/ast.err" ] && fail "warned: $(cat "$TEST_DIR/ast.err")"
+    grep -q '(enum FDR_PURGE = 7) : enum flow_del_reason' "$TEST_DIR/ast.txt" || fail "FDR_PURGE: $(cat "$TEST_DIR/ast.txt")"
+    grep -q '(enum UKEY_DELETE = 1) : enum reval_result' "$TEST_DIR/ast.txt" || fail "UKEY_DELETE"
+    echo "n_flows $shown as upcall/show said" >&2
+    ;;
   stripped)
     # A stripped copy, its debug file under a build-id directory: the same
     # output, and no warning.
