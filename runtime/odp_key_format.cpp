@@ -23,8 +23,9 @@ static_assert(OVS_KEY_ATTR_PACKET_TYPE == kAttrPacketType &&
               OVS_KEY_ATTR_TUNNEL_INFO == kAttrTunnelInfo);
 constexpr size_t kNdExtensionsSize = 8;  // be32 nd_reserved, u8 type, pad
 
-constexpr int kLenVariable = -2;
-constexpr int kLenNested = -3;
+}  // namespace
+
+namespace odp_detail {
 
 // The payload size OVS expects for `type` (ovs_flow_key_attr_lens): 0 for
 // a type it knows but lists no size for.
@@ -151,6 +152,10 @@ const char* frag_name(uint8_t frag) {
     default: return "<error>";
   }
 }
+
+}  // namespace odp_detail
+
+namespace {
 
 void put_frag(std::string& out, uint8_t frag) {
   out += "frag=";
@@ -337,6 +342,15 @@ void format_attr_list(std::string& out, const uint8_t* data, size_t copied,
     first = false;
     format_attr(out, a, key_len);
   });
+  put_walk_end(out, r, first, base, copied, len, key_len);
+}
+
+}  // namespace
+
+namespace odp_detail {
+
+void put_walk_end(std::string& out, const WalkResult& r, bool first, size_t base,
+                  size_t copied, size_t len, size_t key_len) {
   // (The copy may lack only the last attribute's padding: still noted.)
   if (r.stop == WalkStop::Truncated ||
       (r.stop == WalkStop::End && copied < len)) {
@@ -350,7 +364,11 @@ void format_attr_list(std::string& out, const uint8_t* data, size_t copied,
   put_malformed(out, r, first);
 }
 
-}  // namespace
+void format_attr_unmasked(std::string& out, const Attr& a, size_t key_len) {
+  format_attr(out, a, key_len);
+}
+
+}  // namespace odp_detail
 
 void format_odp_key(std::string& out, const uint8_t* data, size_t copied,
                     size_t key_len) {

@@ -106,6 +106,26 @@ void put_bad_length(std::string& out, const Attr& a, int expected);
 void put_flags(std::string& out, uint32_t flags,
                const char* (*name_of)(uint32_t bit));
 
+// Tables of odp_key_format.cpp, shared with the masked formatter
+// (odp_flow_format.cpp).  expected_len: the payload size OVS expects for
+// an attribute type (ovs_flow_key_attr_lens), kLenVariable, kLenNested, or
+// 0 for a type it knows but lists no size for, -1 for one it does not know.
+constexpr int kLenVariable = -2;
+constexpr int kLenNested = -3;
+int expected_len(uint16_t type);
+const char* attr_name(uint16_t type);  // "recirc_id", or nullptr
+const char* ct_state_flag_name(uint32_t bit);
+const char* tcp_flag_name(uint32_t bit);
+const char* frag_name(uint8_t frag);
+
+// After a walk over a list of attributes: ",...(truncated: C of L bytes)"
+// when it stopped on the copy's end, ",...(malformed at byte N)" when on a
+// broken header (no comma when `first`: nothing was printed).
+void put_walk_end(std::string& out, const WalkResult& r, bool first, size_t base,
+                  size_t copied, size_t len, size_t key_len);
+// "name(...)" of one attribute as format_odp_key prints it.
+void format_attr_unmasked(std::string& out, const Attr& a, size_t key_len);
+
 // The nested and conntrack attributes (odp_key_format_nested.cpp); each
 // appends the text between the attribute's parentheses.
 void format_tunnel(std::string& out, const Attr& a);

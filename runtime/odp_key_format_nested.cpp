@@ -37,9 +37,6 @@ const char* tun_flag_name(uint32_t bit) {
   }
 }
 
-constexpr int kLenVariable = -2;
-constexpr int kLenNested = -3;
-
 // ovs_tun_key_attr_lens: 0 for the flag attributes and for PAD.
 int tun_expected_len(uint16_t type) {
   switch (type) {

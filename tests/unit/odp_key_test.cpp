@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "probes/odp_key.h"
+#include "runtime/odp_flow_format.h"
 #include "runtime/odp_key_format.h"
 
 namespace ovsq {
@@ -632,6 +633,111 @@ TEST(OdpKeyFormat, EmptyKey) {
   std::string out = "key: ";
   runtime::format_odp_key(out, nullptr, 0, 0);
   EXPECT_EQ(out, "key: <empty>");
+}
+
+}  // namespace
+}  // namespace ovsq
+
+// A key under its mask (runtime/odp_flow_format.h): the strings are what
+// OVS 3.5's `ovs-appctl dpctl/dump-flows` printed for the same flows on the
+// userspace datapath (the first), and what odp_flow_format() prints by its
+// rules for partial masks (the rest).
+namespace ovsq {
+namespace {
+
+std::string flow(const Key& key, const Key& mask) {
+  std::string out;
+  runtime::format_odp_flow(out, key.data().data(), key.size(), key.size(), mask.data().data(),
+                           mask.size(), mask.size());
+  return out;
+}
+
+// The userspace datapath's key of an ICMP echo and its megaflow mask under
+// the NORMAL action: exact on the port and the Ethernet header, the rest
+// wildcarded but for the fragment type.
+std::pair<Key, Key> icmp_flow() {
+  Key key, mask;
+  uint8_t zero16[16] = {};
+  key.u32(OVS_KEY_ATTR_RECIRC_ID, 0).u32(OVS_KEY_ATTR_DP_HASH, 0).u32(OVS_KEY_ATTR_PRIORITY, 0)
+      .u32(OVS_KEY_ATTR_IN_PORT, 2).u32(OVS_KEY_ATTR_SKB_MARK, 0).u32(OVS_KEY_ATTR_CT_STATE, 0)
+      .u16(OVS_KEY_ATTR_CT_ZONE, 0).u32(OVS_KEY_ATTR_CT_MARK, 0).put(OVS_KEY_ATTR_CT_LABELS, zero16)
+      .be32(OVS_KEY_ATTR_PACKET_TYPE, 0)
+      .put(OVS_KEY_ATTR_ETHERNET, eth("02:00:00:00:00:01", "02:00:00:00:00:02"))
+      .be16(OVS_KEY_ATTR_ETHERTYPE, 0x0800)
+      .put(OVS_KEY_ATTR_IPV4, ipv4("172.31.0.1", "172.31.0.2", 1, 0, 64, OVS_FRAG_TYPE_NONE))
+      .put(OVS_KEY_ATTR_ICMP, ovs_key_icmp{8, 0});
+  ovs_key_ipv4 ip_mask{};
+  ip_mask.ipv4_frag = 0xff;
+  mask.u32(OVS_KEY_ATTR_RECIRC_ID, 0xffffffff).u32(OVS_KEY_ATTR_DP_HASH, 0)
+      .u32(OVS_KEY_ATTR_PRIORITY, 0).u32(OVS_KEY_ATTR_IN_PORT, 0xffffffff)
+      .u32(OVS_KEY_ATTR_SKB_MARK, 0).u32(OVS_KEY_ATTR_CT_STATE, 0).u16(OVS_KEY_ATTR_CT_ZONE, 0)
+      .u32(OVS_KEY_ATTR_CT_MARK, 0).put(OVS_KEY_ATTR_CT_LABELS, zero16)
+      .be32(OVS_KEY_ATTR_PACKET_TYPE, 0xffffffff)
+      .put(OVS_KEY_ATTR_ETHERNET, eth("ff:ff:ff:ff:ff:ff", "ff:ff:ff:ff:ff:ff"))
+      .be16(OVS_KEY_ATTR_ETHERTYPE, 0xffff).put(OVS_KEY_ATTR_IPV4, ip_mask)
+      .put(OVS_KEY_ATTR_ICMP, ovs_key_icmp{0, 0});
+  return {key, mask};
+}
+
+TEST(OdpFlow, AsDumpFlowsPrintsAMegaflow) {
+  auto [key, mask] = icmp_flow();
+  EXPECT_EQ(flow(key, mask),
+            "recirc_id(0),in_port(2),packet_type(ns=0,id=0),"
+            "eth(src=02:00:00:00:00:01,dst=02:00:00:00:00:02),eth_type(0x0800),ipv4(frag=no)");
+}
+
+TEST(OdpFlow, PartialMasks) {
+  Key key, mask;
+  ovs_key_ipv4 ip = ipv4("10.0.0.7", "10.1.0.1", 6, 0, 64, OVS_FRAG_TYPE_NONE);
+  ovs_key_ipv4 ip_mask = ipv4("255.255.255.0", "0.0.0.0", 0xff, 0, 0, 0xff);
+  key.u32(OVS_KEY_ATTR_IN_PORT, 3).u32(OVS_KEY_ATTR_CT_STATE, OVS_CS_F_ESTABLISHED | OVS_CS_F_TRACKED)
+      .put(OVS_KEY_ATTR_ETHERNET, eth("02:00:00:00:00:01", "02:00:00:00:00:02"))
+      .be16(OVS_KEY_ATTR_ETHERTYPE, 0x0800).put(OVS_KEY_ATTR_IPV4, ip)
+      .put(OVS_KEY_ATTR_TCP, ovs_key_tcp{htons(10001), htons(443)})
+      .be16(OVS_KEY_ATTR_TCP_FLAGS, 0x012);
+  mask.u32(OVS_KEY_ATTR_IN_PORT, 0xffff)  // a partial port mask
+      .u32(OVS_KEY_ATTR_CT_STATE, OVS_CS_F_ESTABLISHED | OVS_CS_F_TRACKED | OVS_CS_F_NEW)
+      .put(OVS_KEY_ATTR_ETHERNET, eth("ff:ff:ff:00:00:00", "00:00:00:00:00:00"))
+      .be16(OVS_KEY_ATTR_ETHERTYPE, 0xffff).put(OVS_KEY_ATTR_IPV4, ip_mask)
+      .put(OVS_KEY_ATTR_TCP, ovs_key_tcp{0, htons(0xfff0)})
+      .be16(OVS_KEY_ATTR_TCP_FLAGS, 0x002);
+  EXPECT_EQ(flow(key, mask),
+            "in_port(3/0xffff),ct_state(-new+est+trk),"  // -: masked, not set
+            "eth(src=02:00:00:00:00:01/ff:ff:ff:00:00:00),eth_type(0x0800),"
+            "ipv4(src=10.0.0.7/255.255.255.0,proto=6,frag=no),tcp(dst=443/0xfff0),"
+            "tcp_flags(+syn)");
+}
+
+TEST(OdpFlow, WildcardedAttributes) {
+  auto [key, ignored] = icmp_flow();
+  // A mask with no attributes wildcards all: eth() stays (the packet is
+  // Ethernet), packet_type goes, and so does everything else.
+  Key empty_mask;
+  empty_mask.u32(OVS_KEY_ATTR_RECIRC_ID, 0xffffffff);
+  EXPECT_EQ(flow(key, empty_mask), "recirc_id(0),eth()");
+  // No ethertype in the key, an exact one in the mask.
+  Key bare, bare_mask;
+  bare.u32(OVS_KEY_ATTR_IN_PORT, 1);
+  bare_mask.u32(OVS_KEY_ATTR_IN_PORT, 0xffffffff).be16(OVS_KEY_ATTR_ETHERTYPE, 0xffff);
+  EXPECT_EQ(flow(bare, bare_mask), "in_port(1),eth_type(0/0xffff)");
+}
+
+TEST(OdpFlow, VlanAndEncap) {
+  Key inner, inner_mask, key, mask;
+  inner.be16(OVS_KEY_ATTR_ETHERTYPE, 0x0800)
+      .put(OVS_KEY_ATTR_IPV4, ipv4("10.0.0.1", "10.1.0.1", 17, 0, 64, OVS_FRAG_TYPE_NONE));
+  ovs_key_ipv4 ip_mask{};
+  ip_mask.ipv4_frag = 0xff;
+  inner_mask.be16(OVS_KEY_ATTR_ETHERTYPE, 0xffff).put(OVS_KEY_ATTR_IPV4, ip_mask);
+  key.put(OVS_KEY_ATTR_ETHERNET, eth("02:00:00:00:00:01", "02:00:00:00:00:02"))
+      .be16(OVS_KEY_ATTR_ETHERTYPE, 0x8100).be16(OVS_KEY_ATTR_VLAN, 0x1000 | (3 << 13) | 100)
+      .nest(OVS_KEY_ATTR_ENCAP, inner);
+  mask.put(OVS_KEY_ATTR_ETHERNET, eth("ff:ff:ff:ff:ff:ff", "ff:ff:ff:ff:ff:ff"))
+      .be16(OVS_KEY_ATTR_ETHERTYPE, 0xffff).be16(OVS_KEY_ATTR_VLAN, 0x1fff)  // pcp wildcarded
+      .nest(OVS_KEY_ATTR_ENCAP, inner_mask);
+  EXPECT_EQ(flow(key, mask),
+            "eth(src=02:00:00:00:00:01,dst=02:00:00:00:00:02),eth_type(0x8100),"
+            "vlan(vid=100,pcp=3/0x0),encap(eth_type(0x0800),ipv4(frag=no))");
 }
 
 }  // namespace

@@ -1,0 +1,390 @@
+// A flow's key under its mask, as dpctl/dump-flows prints its match.  The
+// rules are OVS's (lib/odp-util.c: odp_flow_format(), format_odp_key_attr__()
+// and the format_* helpers with a mask, verbose off); the spellings of
+// values are odp_key_format's.
+#include "runtime/odp_flow_format.h"
+
+#include <arpa/inet.h>
+#include <linux/openvswitch.h>
+
+#include <optional>
+#include <vector>
+
+#include "runtime/odp_key_format.h"
+#include "runtime/odp_key_format_detail.h"
+
+namespace ovsq::runtime {
+namespace {
+
+using namespace odp_detail;
+
+bool all_bytes(const uint8_t* p, size_t n, uint8_t byte) {
+  for (size_t i = 0; i < n; ++i)
+    if (p[i] != byte) return false;
+  return true;
+}
+
+// The attribute of `type` in a list, or nothing.
+std::optional<Attr> find_attr(const uint8_t* data, size_t copied, size_t len, uint16_t type) {
+  std::optional<Attr> found;
+  walk_attrs(data, copied, len, 0, [&](const Attr& a) {
+    if (!found && a.type == type) found = a;
+  });
+  return found;
+}
+
+// odp_mask_is_constant__(): whether the mask is `byte` (0: all wildcard,
+// 0xff: exact) in every bit the attribute has.
+bool mask_is(const Attr& m, uint8_t byte) {
+  switch (m.type) {
+    case OVS_KEY_ATTR_ENCAP:
+    case OVS_KEY_ATTR_TUNNEL_INFO:
+      return false;
+    case OVS_KEY_ATTR_TCP_FLAGS:
+      return m.len == 2 && (rd_be16(m.payload) & 0x0fff) == (byte ? 0x0fff : 0);
+    case OVS_KEY_ATTR_IPV6:  // the label has 20 bits
+      return m.len == 40 && all_bytes(m.payload, 32, byte) &&
+             (rd_be32(m.payload + 32) & 0xfffff) == (byte ? 0xfffffu : 0) &&
+             all_bytes(m.payload + 36, 4, byte);
+    case OVS_KEY_ATTR_ARP:  // sip, tip, op, sha, tha: not the padding
+      return m.len >= 22 && all_bytes(m.payload, 22, byte);
+    case OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV4:  // up to and with the protocol
+      return m.len >= 13 && all_bytes(m.payload, 13, byte);
+    case OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV6:
+      return m.len >= 37 && all_bytes(m.payload, 37, byte);
+    default:
+      return expected_len(m.type) != -1 && all_bytes(m.payload, m.len, byte);
+  }
+}
+
+// One field under its mask (`mask` null: exact), as OVS's format_* do:
+// nothing when wildcarded, "name=value," when exact, "name=value/mask,"
+// otherwise.
+struct Field {
+  std::string& out;
+  const uint8_t* key;
+  const uint8_t* mask;  // the attribute's mask payload, or null
+
+  // Returns false (printing nothing) when the field is wildcarded.
+  bool start(const char* name, size_t at, size_t size, bool& full) {
+    const uint8_t* m = mask ? mask + at : nullptr;
+    if (m && all_bytes(m, size, 0)) return false;
+    full = !m || all_bytes(m, size, 0xff);
+    out += name;
+    out += '=';
+    return true;
+  }
+  void mac(const char* name, size_t at) {
+    bool full;
+    if (!start(name, at, 6, full)) return;
+    put_mac(out, key + at);
+    if (!full) { out += '/'; put_mac(out, mask + at); }
+    out += ',';
+  }
+  void ipv4(const char* name, size_t at) {
+    bool full;
+    if (!start(name, at, 4, full)) return;
+    put_ipv4(out, key + at);
+    if (!full) { out += '/'; put_ipv4(out, mask + at); }
+    out += ',';
+  }
+  void ipv6(const char* name, size_t at) {
+    bool full;
+    if (!start(name, at, 16, full)) return;
+    put_ipv6(out, key + at);
+    if (!full) { out += '/'; put_ipv6(out, mask + at); }
+    out += ',';
+  }
+  void be16(const char* name, size_t at, bool hex = false) {
+    bool full;
+    if (!start(name, at, 2, full)) return;
+    hex ? put_alt_hex(out, rd_be16(key + at)) : put_dec(out, rd_be16(key + at));
+    if (!full) { out += '/'; put_alt_hex(out, rd_be16(mask + at)); }
+    out += ',';
+  }
+  void u8(const char* name, size_t at, bool hex = false) {
+    bool full;
+    if (!start(name, at, 1, full)) return;
+    hex ? put_alt_hex(out, key[at]) : put_dec(out, key[at]);
+    if (!full) { out += '/'; put_alt_hex(out, mask[at]); }
+    out += ',';
+  }
+  void ipv6_label(size_t at) {
+    uint32_t m = mask ? rd_be32(mask + at) : 0xffffffff;
+    if (mask && m == 0) return;
+    out += "label=";
+    put_alt_hex(out, rd_be32(key + at));
+    if ((m & 0xfffff) != 0xfffff) { out += '/'; put_alt_hex(out, m); }
+    out += ',';
+  }
+  void frag(size_t at) {  // an enumeration: a partial mask is an error
+    uint8_t m = mask ? mask[at] : 0xff;
+    if (m == 0) return;
+    if (m != 0xff) {
+      out += "error: partial mask not supported for frag (";
+      put_alt_hex(out, m);
+      out += "),";
+      return;
+    }
+    out += "frag=";
+    out += frag_name(key[at]);
+    out += ',';
+  }
+};
+
+// format_flags_masked(): all flags when the mask is full, "0/0" when
+// empty, else +name or -name for each bit the mask has.
+void put_flags_masked(std::string& out, uint32_t flags, uint32_t mask, uint32_t full,
+                      const char* (*name_of)(uint32_t)) {
+  if (mask == full) return put_flags(out, flags, name_of);
+  if (mask == 0) {
+    out += "0/0";
+    return;
+  }
+  for (uint32_t bit = 1; bit && mask; bit <<= 1) {
+    if (!(mask & bit)) continue;
+    mask &= ~bit;
+    const char* name = name_of(bit);
+    out += (flags & bit) ? '+' : '-';
+    out += name ? name : "[Unknown]";
+  }
+}
+
+void format_list(std::string& out, const uint8_t* key, size_t key_copied, size_t key_len,
+                 const uint8_t* mask, size_t mask_copied, size_t mask_len, size_t base,
+                 size_t whole_len);
+
+// name(...) of one key attribute `a` under `m` (its mask attribute, with
+// the key's length; null: exact).
+void format_masked(std::string& out, const Attr& a, const Attr* m, size_t whole_len) {
+  const uint8_t* mp = m ? m->payload : nullptr;
+  bool exact = !m || mask_is(*m, 0xff);
+  bool empty = m && all_bytes(m->payload, m->len, 0);
+  auto plain_with_mask = [&](size_t size) {  // "%#x", then "/%#x" unless exact
+    uint32_t v = size == 2 ? rd_u16(a.payload) : rd_u32(a.payload);
+    put_alt_hex(out, v);
+    if (!exact) {
+      out += '/';
+      put_alt_hex(out, size == 2 ? rd_u16(mp) : rd_u32(mp));
+    }
+  };
+  Field f{out, a.payload, mp};
+  out += attr_name(a.type);
+  out += '(';
+  switch (a.type) {
+    case OVS_KEY_ATTR_ENCAP:
+      if (m && m->len && a.len)
+        format_list(out, a.payload, a.len, a.len, m->payload, m->len, m->len, a.at + 4, whole_len);
+      else if (a.len)
+        format_list(out, a.payload, a.len, a.len, nullptr, 0, 0, a.at + 4, whole_len);
+      break;
+    case OVS_KEY_ATTR_PRIORITY:
+    case OVS_KEY_ATTR_SKB_MARK:
+    case OVS_KEY_ATTR_DP_HASH:
+    case OVS_KEY_ATTR_RECIRC_ID:
+      plain_with_mask(4);
+      break;
+    case OVS_KEY_ATTR_CT_MARK:
+      if (!empty) plain_with_mask(4);
+      break;
+    case OVS_KEY_ATTR_CT_ZONE:
+      if (!empty) plain_with_mask(2);
+      break;
+    case OVS_KEY_ATTR_CT_STATE:
+      if (!exact)
+        put_flags_masked(out, rd_u32(a.payload), empty ? 0 : rd_u32(mp), 0xffffffff,
+                         ct_state_flag_name);
+      else
+        put_flags(out, rd_u32(a.payload), ct_state_flag_name);
+      break;
+    case OVS_KEY_ATTR_CT_LABELS: {
+      if (!mp || all_bytes(mp, 16, 0)) break;
+      // A host-order u128 (two u64, low first), printed in network order.
+      auto network = [](const uint8_t* p) {
+        std::vector<uint8_t> be(16);
+        for (int i = 0; i < 16; ++i) be[i] = p[15 - i];
+        return be;
+      };
+      std::vector<uint8_t> value = network(a.payload);
+      put_hex_number(out, value.data(), 16);
+      if (!all_bytes(mp, 16, 0xff)) {
+        out += '/';
+        std::vector<uint8_t> bits = network(mp);
+        put_hex_number(out, bits.data(), 16);
+      }
+      break;
+    }
+    case OVS_KEY_ATTR_IN_PORT:
+      put_dec(out, rd_u32(a.payload));
+      if (!exact) { out += '/'; put_alt_hex(out, rd_u32(mp)); }
+      break;
+    case OVS_KEY_ATTR_PACKET_TYPE: {
+      // ns and id: the two halves of a network-order u32.
+      uint8_t exact_bits[4] = {0xff, 0xff, 0xff, 0xff};
+      Field pt{out, a.payload, mp ? mp : exact_bits};
+      pt.be16("ns", 0);
+      pt.be16("id", 2, true);
+      chomp(out);
+      break;
+    }
+    case OVS_KEY_ATTR_ETHERNET:
+      f.mac("src", 0);
+      f.mac("dst", 6);
+      chomp(out);
+      break;
+    case OVS_KEY_ATTR_VLAN: {
+      uint16_t tci = rd_be16(a.payload), tm = mp ? rd_be16(mp) : 0xffff;
+      if ((tci & 0xfff) || (tm & 0xfff)) {
+        out += "vid=";
+        put_dec(out, tci & 0xfff);
+        if ((tm & 0xfff) != 0xfff) { out += "/0x"; put_hex(out, tm & 0xfff); }
+        out += ',';
+      }
+      if ((tci >> 13) || (tm >> 13)) {
+        out += "pcp=";
+        put_dec(out, tci >> 13);
+        if ((tm >> 13) != 7) { out += "/0x"; put_hex(out, tm >> 13); }
+        out += ',';
+      }
+      if (!(tci & 0x1000)) out += "cfi=0,";
+      chomp(out);
+      break;
+    }
+    case OVS_KEY_ATTR_ETHERTYPE: {
+      char text[16];
+      std::snprintf(text, sizeof text, "0x%04x", rd_be16(a.payload));
+      out += text;
+      if (!exact) {
+        std::snprintf(text, sizeof text, "/0x%04x", rd_be16(mp));
+        out += text;
+      }
+      break;
+    }
+    case OVS_KEY_ATTR_IPV4:
+      f.ipv4("src", 0);
+      f.ipv4("dst", 4);
+      f.u8("proto", 8);
+      f.u8("tos", 9, true);
+      f.u8("ttl", 10);
+      f.frag(11);
+      chomp(out);
+      break;
+    case OVS_KEY_ATTR_IPV6:
+      f.ipv6("src", 0);
+      f.ipv6("dst", 16);
+      f.ipv6_label(32);
+      f.u8("proto", 36);
+      f.u8("tclass", 37, true);
+      f.u8("hlimit", 38);
+      f.frag(39);
+      chomp(out);
+      break;
+    case OVS_KEY_ATTR_TCP:
+    case OVS_KEY_ATTR_UDP:
+    case OVS_KEY_ATTR_SCTP:
+      f.be16("src", 0);
+      f.be16("dst", 2);
+      chomp(out);
+      break;
+    case OVS_KEY_ATTR_TCP_FLAGS:
+      if (!exact)
+        put_flags_masked(out, rd_be16(a.payload), rd_be16(mp) & 0x0fff, 0x0fff, tcp_flag_name);
+      else
+        put_flags(out, rd_be16(a.payload), tcp_flag_name);
+      break;
+    case OVS_KEY_ATTR_ICMP:
+    case OVS_KEY_ATTR_ICMPV6:
+      f.u8("type", 0);
+      f.u8("code", 1);
+      chomp(out);
+      break;
+    case OVS_KEY_ATTR_ARP:
+      f.ipv4("sip", 0);
+      f.ipv4("tip", 4);
+      f.be16("op", 8);
+      f.mac("sha", 10);
+      f.mac("tha", 16);
+      chomp(out);
+      break;
+    case OVS_KEY_ATTR_ND:
+      f.ipv6("target", 0);
+      f.mac("sll", 16);
+      f.mac("tll", 22);
+      chomp(out);
+      break;
+    default: {  // by the key alone (see the header)
+      out.resize(out.size() - std::char_traits<char>::length(attr_name(a.type)) - 1);
+      format_attr_unmasked(out, a, whole_len);
+      return;
+    }
+  }
+  out += ')';
+}
+
+// odp_flow_format()'s loop over one list (the key's, or encap's).
+void format_list(std::string& out, const uint8_t* key, size_t key_copied, size_t key_len,
+                 const uint8_t* mask, size_t mask_copied, size_t mask_len, size_t base,
+                 size_t whole_len) {
+  bool first = true, has_ethertype = false, has_packet_type = false;
+  auto separate = [&] {
+    if (!first) out += ',';
+    first = false;
+  };
+  WalkResult r = walk_attrs(key, key_copied, key_len, base, [&](const Attr& a) {
+    int expected = expected_len(a.type);
+    if (attr_name(a.type) == nullptr ||
+        (expected >= 0 && a.len != static_cast<size_t>(expected))) {
+      separate();  // unknown or of the wrong size: as the key prints it
+      format_attr_unmasked(out, a, whole_len);
+      return;
+    }
+    if (a.type == OVS_KEY_ATTR_ETHERTYPE) has_ethertype = true;
+    if (a.type == OVS_KEY_ATTR_PACKET_TYPE) has_packet_type = true;
+    std::optional<Attr> m;
+    if (mask) m = find_attr(mask, mask_copied, mask_len, a.type);
+    if (m && m->len != a.len) m.reset();  // a mask of another size: none
+    bool wildcard = !mask ? false : m ? mask_is(*m, 0) : true;
+    bool nested = expected == kLenNested;
+    if (!wildcard || nested) {
+      std::vector<uint8_t> zeros;
+      Attr all_wildcard = a;
+      if (mask && !m) {  // no mask attribute: every bit wildcarded
+        zeros.assign(a.len, 0);
+        all_wildcard.payload = zeros.data();
+        m = all_wildcard;
+      }
+      separate();
+      format_masked(out, a, m ? &*m : nullptr, whole_len);
+    } else if (a.type == OVS_KEY_ATTR_ETHERNET && !has_packet_type) {
+      separate();  // the packet is Ethernet, however wildcarded
+      out += "eth()";
+    } else if (a.type == OVS_KEY_ATTR_PACKET_TYPE) {
+      has_packet_type = false;  // a wildcarded packet type does not count
+    }
+  });
+  put_walk_end(out, r, first, base, key_copied, key_len, whole_len);
+  if (!has_ethertype && mask) {
+    if (std::optional<Attr> m = find_attr(mask, mask_copied, mask_len, OVS_KEY_ATTR_ETHERTYPE);
+        m && m->len == 2) {
+      char text[32];
+      std::snprintf(text, sizeof text, ",eth_type(0/0x%04x)", rd_be16(m->payload));
+      out += text;
+    }
+  }
+}
+
+}  // namespace
+
+void format_odp_flow(std::string& out, const uint8_t* key, size_t key_copied,
+                     size_t key_len, const uint8_t* mask, size_t mask_copied,
+                     size_t mask_len) {
+  if (key_len == 0) {
+    out += "<empty>";
+    return;
+  }
+  if (key_copied > key_len) key_copied = key_len;
+  if (mask_copied > mask_len) mask_copied = mask_len;
+  format_list(out, key, key_copied, key_len, mask, mask_copied, mask_len, 0, key_len);
+}
+
+}  // namespace ovsq::runtime

@@ -1,0 +1,22 @@
+#pragma once
+// A datapath flow's match, its key under its mask, as `ovs-appctl
+// dpctl/dump-flows` (without -m) prints it: OVS's odp_flow_format() with
+// the mask, not verbose.  A field the mask wildcards is left out, and an
+// attribute whose mask is all zeros with it (but for eth(), which names the
+// packet's root type, and the nested encap()); a partly masked field is
+// value/mask; ct_state and tcp_flags with a partial mask are +flag-flag.
+//
+// Tunnel, MPLS, NSH and conntrack-tuple attributes are printed by their
+// key alone (runtime/odp_key_format.h) whatever their mask: a partial mask
+// on them is not shown.  Broken or cut keys end as format_odp_key's do.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace ovsq::runtime {
+
+void format_odp_flow(std::string& out, const uint8_t* key, size_t key_copied,
+                     size_t key_len, const uint8_t* mask, size_t mask_copied,
+                     size_t mask_len);
+
+}  // namespace ovsq::runtime
