@@ -106,8 +106,25 @@ static llvm::Value* clamp(llvm::IRBuilder<>& b, llvm::Value* length, uint64_t li
   return b.CreateSelect(b.CreateICmpUGT(length, max), max, length);
 }
 
+ProgramLowering::TargetKey ProgramLowering::flow_mask(const Expr& flow) {
+  const frontend::FieldSource& source = flow.binding.per_probe.at(probe_index_);
+  llvm::Value* base = probe_arg(source.arg_index);
+  llvm::Value* address = read_user_int(
+      builder_.CreateAdd(base, builder_.getInt64(source.mask_member_offset)), 8, false);
+  llvm::Value* length = read_user_int(
+      builder_.CreateAdd(base, builder_.getInt64(source.mask_length_member_offset)), 8, false);
+  return {address, length};
+}
+
 void ProgramLowering::store_flow_key(const Expr& key, llvm::Value* slot, uint32_t size) {
-  TargetKey target = flow_key(key);
+  if (!key.type.masked) return store_key_bytes(flow_key(key), slot, size);
+  store_key_bytes(flow_key(key), slot, size / 2);
+  store_key_bytes(flow_mask(key), byte_offset(slot, size / 2), size / 2);
+}
+
+// One half of a key column: u64 length, u32 bytes copied (0: unreadable),
+// u32 zero, then the bytes.
+void ProgramLowering::store_key_bytes(TargetKey target, llvm::Value* slot, uint32_t size) {
   uint32_t capacity = size - kFlowKeyHeaderBytes;
   llvm::Value* copy = clamp(builder_, target.length, capacity);
   llvm::Value* address = target.address;

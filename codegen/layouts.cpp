@@ -49,6 +49,8 @@ runtime::Column column_for(const ValueType& type, const std::string& header) {
     case ValueType::Kind::FlowKey:
       column.kind = runtime::ColumnKind::FlowKey;
       column.size = kFlowKeyHeaderBytes + type.size;
+      column.masked = type.masked;
+      if (type.masked) column.size *= 2;  // the mask's half after the key's
       break;
     default:
       break;  // sema rejected everything else

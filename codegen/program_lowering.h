@@ -94,7 +94,10 @@ class ProgramLowering {
     llvm::Value* length;   // bytes
   };
   TargetKey flow_key(const frontend::Expr& key);
+  TargetKey flow_mask(const frontend::Expr& flow);  // `flow`'s mask
+  // The key (and for `flow` its mask after it) into an event's column.
   void store_flow_key(const frontend::Expr& key, llvm::Value* slot, uint32_t size);
+  void store_key_bytes(TargetKey target, llvm::Value* slot, uint32_t size);
   void copy_key_to_scratch(const frontend::Clause& clause, llvm::BasicBlock* done);
   struct FieldRead {
     llvm::Value* present;  // i1: the attribute is there and long enough

@@ -148,6 +148,7 @@ struct ValueType {
   probes::TypeRef c_type = nullptr;  // DWARF type where there is one
   std::string odp_attr;              // FlowKeyAttr: "ipv4"
   bool meaning = false;  // Enum from meaning(): printed as the meaning
+  bool masked = false;   // FlowKey `flow`: the key with its mask
 
   // Compared only with == and != against a literal of the same kind.
   bool is_address() const {
@@ -172,6 +173,9 @@ struct FieldSource {
   // for a derived key the offset of the length member (ukey->key_len).
   int length_arg_index = -1;
   uint64_t length_member_offset = 0;
+  // `flow`: the mask's pointer and length members (ukey->mask, mask_len).
+  uint64_t mask_member_offset = 0;
+  uint64_t mask_length_member_offset = 0;
 };
 
 // What a name or member access reads, as sema resolved it.

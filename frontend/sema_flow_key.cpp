@@ -89,6 +89,18 @@ bool Sema::check_flow_key(Expr& expr, const Clause& clause) {
       source.member_offset = key->offset;
       source.member_is_pointer = true;
       source.length_member_offset = length->offset;
+      if (!d.mask_member.empty()) {  // `flow`: the mask beside the key
+        std::optional<probes::Member> mask = target->find_member(d.mask_member);
+        std::optional<probes::Member> mask_length = target->find_member(d.mask_length_member);
+        if (!mask || !mask_length || mask->type->kind != TypeKind::Pointer ||
+            !mask_length->type->is_integer()) {
+          diagnostics_.error(DiagnosticKind::OpaqueStruct, expr.loc, {name, target->name});
+          return false;
+        }
+        source.mask_member_offset = mask->offset;
+        source.mask_length_member_offset = mask_length->offset;
+        expr.type.masked = true;
+      }
     }
     expr.binding.per_probe.push_back(source);
   }

@@ -20,6 +20,7 @@ std::vector<CatalogProbe> build_catalog() {
   const CatalogArg request = arg("request", "struct ofpbuf *", 8);
   const DerivedField ukey_ufid{"ufid", "ukey", "ufid", ""};
   const DerivedField ukey_key{"key", "ukey", "key", "key_len"};
+  const DerivedField ukey_flow{"flow", "ukey", "key", "key_len", "mask", "mask_len"};
   auto op_key = [](const char* arg) {
     return DerivedField{"key", arg, "key", "key_len"};
   };
@@ -30,21 +31,21 @@ std::vector<CatalogProbe> build_catalog() {
 
   return {
       {"flow_result", "revalidate", "flow_result",
-       {udpif, ukey, result, reason}, {ukey_ufid, ukey_key}},
+       {udpif, ukey, result, reason}, {ukey_ufid, ukey_key, ukey_flow}},
       {"flow_result", "revalidate", "flow_result",
-       {result, reason, udpif, ukey}, {ukey_ufid, ukey_key}, seed},
+       {result, reason, udpif, ukey}, {ukey_ufid, ukey_key, ukey_flow}, seed},
       {"flow_sweep_result", "revalidator_sweep__", "flow_sweep_result",
-       {udpif, ukey, result, reason}, {ukey_ufid, ukey_key}},
+       {udpif, ukey, result, reason}, {ukey_ufid, ukey_key, ukey_flow}},
       {"flow_sweep_result", "revalidator_sweep__", "flow_sweep_result",
-       {result, reason, udpif, ukey}, {ukey_ufid, ukey_key}, seed},
+       {result, reason, udpif, ukey}, {ukey_ufid, ukey_key, ukey_flow}, seed},
       {"reval_entry", "revalidate_ukey__", "entry",
        {udpif, ukey, arg("tcp_flags", "uint16_t", 2),
         arg("odp_actions", "struct ofpbuf *", 8),
         arg("recircs", "struct recirc_refs *", 8),
         arg("xcache", "struct xlate_cache *", 8)},
-       {ukey_ufid, ukey_key}},
+       {ukey_ufid, ukey_key, ukey_flow}},
       {"reval_exit", "revalidate_ukey__", "exit", {udpif, ukey, result},
-       {ukey_ufid, ukey_key}},
+       {ukey_ufid, ukey_key, ukey_flow}},
       {"start_dump", "udpif_revalidator", "start_dump",
        {udpif, arg("n_flows", "size_t", 8)}, {}},
       {"sweep_done", "udpif_revalidator", "sweep_done",

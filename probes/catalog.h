@@ -37,11 +37,16 @@ struct CatalogArg {
 // struct dpif_flow_put).  Whether the member is inline or a pointer is
 // read from DWARF.  `key` is the flow key `ukey->key` of `ukey->key_len`
 // bytes (or put->key, ...): a derived field with a length member.
+// `flow` is the same key with its mask (`ukey->mask` of `ukey->mask_len`
+// bytes), printed as dpctl/dump-flows prints a flow's match; on the
+// revalidator probes only, since flow_put's third argument is named flow.
 struct DerivedField {
-  std::string name;    // "ufid", "key"
+  std::string name;    // "ufid", "key", "flow"
   std::string arg;     // argument it comes from: "ukey", "put"
   std::string member;  // member of the pointed-to struct: "ufid", "key"
   std::string length_member;  // flow keys: the length member, "key_len"
+  std::string mask_member = {};         // flow: "mask"
+  std::string mask_length_member = {};  // flow: "mask_len"
 };
 
 // One argument-order version of a probe.  A probe has one or more

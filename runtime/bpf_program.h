@@ -56,6 +56,8 @@ enum class ColumnKind {
   // A datapath flow key: u64 its length in the target, u32 the bytes
   // copied (0: unreadable), u32 padding, then `size - 16` bytes; printed as
   // an ODP flow string (runtime/odp_key_format.h), marked when truncated.
+  // Column::masked (`flow`): two such halves, the key's then the mask's,
+  // printed as dpctl/dump-flows prints the match (runtime/odp_flow_format.h).
   FlowKey,
 };
 
@@ -65,6 +67,7 @@ struct Column {
   uint32_t offset = 0;  // from the start of the event
   uint32_t size = 8;
   std::vector<std::pair<int64_t, std::string>> enumerators;  // Enum
+  bool masked = false;  // FlowKey: the key and its mask
 };
 
 // One piece of a printf event: literal text, then (when column >= 0) the

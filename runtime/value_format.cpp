@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "runtime/odp_flow_format.h"
 #include "runtime/odp_key_format.h"
 
 namespace ovsq::runtime {
@@ -180,15 +181,24 @@ void append_value(std::string& out, const Column& col, const uint8_t* base) {
     case ColumnKind::Ipv6: append_ipv6(out, p); return;
     case ColumnKind::Mac: append_mac(out, p); return;
     case ColumnKind::FlowKey: {
+      uint32_t half = col.masked ? col.size / 2 : col.size;  // the key's
       uint64_t key_len = read_unsigned(p, 8);
       uint32_t copied = uint32_t(read_unsigned(p + 8, 4));
-      uint32_t capacity = col.size > 16 ? col.size - 16 : 0;
+      uint32_t capacity = half > 16 ? half - 16 : 0;
       if (key_len == 0) {
         out.append("(empty key)");
       } else if (copied == 0) {
         out.append("(key unreadable: ");
         append_number(out, key_len);
         out.append(" bytes)");
+      } else if (col.masked) {
+        const uint8_t* m = p + half;
+        uint64_t mask_len = read_unsigned(m, 8);
+        uint32_t mask_copied = uint32_t(read_unsigned(m + 8, 4));
+        // An unreadable mask: the key alone, as if every field were exact.
+        format_odp_flow(out, p + 16, std::min(copied, capacity), key_len,
+                        mask_copied ? m + 16 : nullptr, std::min(mask_copied, capacity),
+                        mask_copied ? mask_len : 0);
       } else {
         format_odp_key(out, p + 16, std::min(copied, capacity), key_len);
       }

@@ -34,6 +34,24 @@ case $case in
     finish 256
     expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/ovsq.out"
     ;;
+  print-flow)
+    # `flow`: the key under the sim's mask (exact but for ipv4 tos and ttl,
+    # ipv6 label, tclass and hlimit), as dpctl/dump-flows prints a match:
+    # the wildcarded fields left out.  At deletion (flow_result) and
+    # on reval_entry (ukey->mask).
+    start_sim sim "$SIM"
+    start_ovsq -p "$SIM_PID" -e '
+      on flow_result printf("%s %s\n", ufid, flow)
+      on reval_entry printf("entry %s %s\n", ufid, flow)'
+    sim sim "mix 256"
+    sim sim "fire reval_entry event=203"
+    sim_keys 1 256 > "$TEST_DIR/ufid-keys.txt"
+    { cat "$TEST_DIR/ufid-keys.txt"; grep ' recirc_id(0),tunnel' "$TEST_DIR/ufid-keys.txt" | sed 's/^/entry /'; } |
+      sed -E 's/,tos=[^,]*,ttl=[^,]*//; s/label=[^,]*,//; s/,tclass=[^,]*,hlimit=[^,)]*//' \
+      > "$TEST_DIR/expected.txt"
+    finish 257
+    expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/ovsq.out"
+    ;;
   print-upcall-put)
     # The upcall's key (arguments key, key_len) and flow_put's (put->key)
     # are the flow's, as the sim fires them for one event number.

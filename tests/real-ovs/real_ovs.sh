@@ -33,6 +33,24 @@ case $1 in
     expect_same "$TEST_DIR/dumped.txt" "$TEST_DIR/printed.txt"
     echo "dump-flows listed $(wc -l < "$TEST_DIR/dumped.txt") flows; ovsq printed each at its idle deletion" >&2
     ;;
+  flow)
+    # `flow` is the key under its mask: at idle deletion ovsq prints, for
+    # every flow, exactly the match dpctl/dump-flows printed for it.
+    start_ovs
+    add_host 1; add_host 2; add_host 3
+    wait_no_flows
+    start_ovsq -p "$VSWITCHD_PID" -e 'on flow_result where reason == FDR_FLOW_IDLE print flow'
+    ping_between 1 2
+    ping_between 3 1
+    appctl dpctl/dump-flows | grep -v '^flow-dump' | sed 's/, packets:.*//' | sort > "$TEST_DIR/dumped.txt"
+    [ -s "$TEST_DIR/dumped.txt" ] || fail "dump-flows listed no flows"
+    wait_no_flows
+    sleep 0.5
+    stop_ovsq
+    tail -n +2 "$TEST_DIR/ovsq.out" | sort > "$TEST_DIR/printed.txt"
+    expect_same "$TEST_DIR/dumped.txt" "$TEST_DIR/printed.txt"
+    echo "$(wc -l < "$TEST_DIR/dumped.txt") flows printed as dump-flows printed them" >&2
+    ;;
   purge)
     # revalidator/purge deletes every flow from flow_sweep_result with
     # FDR_PURGE: the count equals the flows dump-flows listed.
