@@ -89,7 +89,11 @@ void add_derived(TextTable& table, const CatalogProbe& probe,
                                         where + ": the field cannot be used"});
     return;
   }
-  if (!field.length_member.empty()) {
+  if (!field.mask_member.empty()) {
+    table.add_row({field.name, member->type->name,
+                   access + " under " + field.arg + "->" + field.mask_member +
+                       ": the flow's match, as dpctl/dump-flows prints it"});
+  } else if (!field.length_member.empty()) {
     table.add_row({field.name, member->type->name,
                    access + ", " + field.arg + "->" + field.length_member +
                        " bytes: a flow key (.help keys)"});

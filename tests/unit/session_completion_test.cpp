@@ -139,7 +139,7 @@ TEST_F(CompletionTest, FieldsInWhere) {
 
 TEST_F(CompletionTest, FieldsBuiltinsAndFunctionsInPrint) {
   EXPECT_EQ(candidates("on flow_result print "),
-            joined({"del_reason", "key", "reason", "result", "udpif", "ufid", "ukey"},
+            joined({"del_reason", "flow", "key", "reason", "result", "udpif", "ufid", "ukey"},
                    kBuiltinsAndFunctions));
   EXPECT_EQ(candidates("on flow_result print ufid, c"), (Names{"comm", "cpu"}));
   EXPECT_EQ(candidates("on upcall count by t"), (Names{"tid", "type"}));
@@ -150,7 +150,7 @@ TEST_F(CompletionTest, FieldsBuiltinsAndFunctionsInPrint) {
 
 TEST_F(CompletionTest, SeveralProbesOfferTheSharedFieldsOnly) {
   EXPECT_EQ(candidates("on flow_result, flow_sweep_result print "),
-            joined({"del_reason", "key", "reason", "result", "udpif", "ufid", "ukey"},
+            joined({"del_reason", "flow", "key", "reason", "result", "udpif", "ufid", "ukey"},
                    kBuiltinsAndFunctions));
   EXPECT_EQ(candidates("on flow_result, flow_put print "),
             joined({"key", "ufid"}, kBuiltinsAndFunctions));

@@ -150,6 +150,7 @@ TEST_F(SimInspect, DescribeFlowResult) {
             "    11  FDR_FLOW_MISSING_DP  flow missing from the datapath\n"
             "ufid    ovs_u128              ukey->ufid\n"
             "key     struct nlattr *       ukey->key, ukey->key_len bytes: a flow key (.help keys)\n"
+      "flow    struct nlattr *       ukey->key under ukey->mask: the flow's match, as dpctl/dump-flows prints it\n"
             "\n"
             "builtins, on every probe: now, walltime, pid, tid, comm, cpu, probe (.help builtins)\n");
   EXPECT_EQ(probe("revalidate:flow_result"), probe("flow_result"));
