@@ -88,7 +88,8 @@ DwarfTypes::DwarfTypes(Dwarf* dwarf, std::string_view build_id)
   std::string cache = dwarf_index_cache_path(build_id);
   if (!cache.empty()) {
     if (std::optional<DwarfIndexEntries> entries = load_dwarf_index(cache, build_id)) {
-      if (restore(std::move(*entries))) return;
+      restore(std::move(*entries));
+      if (spot_check()) return;
       names_.clear();
       enumerators_.clear();
       enum_typedefs_.clear();
@@ -99,43 +100,62 @@ DwarfTypes::DwarfTypes(Dwarf* dwarf, std::string_view build_id)
   if (!cache.empty()) save_dwarf_index(cache, build_id, entries());
 }
 
-bool DwarfTypes::die_at(DieRef ref, Dwarf_Die& die) const {
-  Dwarf* dwarf = ref.alt ? alt_ : main_;
-  return dwarf != nullptr && dwarf_offdie(dwarf, ref.offset, &die) != nullptr;
-}
-
 DieRef DwarfTypes::ref_of(Dwarf_Die& die) const {
   return {alt_ != nullptr && dwarf_cu_getdwarf(die.cu) == alt_, dwarf_dieoffset(&die)};
 }
 
-bool DwarfTypes::restore(DwarfIndexEntries entries) {
+uint64_t DwarfTypes::key_of(DieRef ref) { return ref.offset | (uint64_t{ref.alt} << 63); }
+
+DwarfTypes::Indexed DwarfTypes::walked(Dwarf_Die& die) const {
+  return {die, ref_of(die), true};
+}
+
+// An entry from the cache file becomes a DIE only when it is looked up:
+// resolving all of them would read every unit the walk skipped.
+bool DwarfTypes::resolve(Indexed& entry) const {
+  if (entry.resolved) return entry.die.addr != nullptr;
+  entry.resolved = true;
+  Dwarf* dwarf = entry.ref.alt ? alt_ : main_;
+  if (dwarf == nullptr || dwarf_offdie(dwarf, entry.ref.offset, &entry.die) == nullptr)
+    entry.die = Dwarf_Die{};  // a damaged cache: as if the name were not there
+  return entry.die.addr != nullptr;
+}
+
+void DwarfTypes::restore(DwarfIndexEntries entries) {
   restored_ = std::move(entries);  // the enumerator keys view its strings
-  Dwarf_Die die, other;
-  for (const auto& [name, ref] : restored_.names) {
-    if (!die_at(ref, die)) return false;
-    names_.emplace(name, die);
-  }
-  for (const auto& [name, ref] : restored_.enumerators) {
-    if (!die_at(ref, die)) return false;
-    enumerators_.emplace(std::string_view(name), die);
-  }
-  for (const auto& [anonymous, named] : restored_.enum_typedefs) {
-    if (!die_at(anonymous, die) || !die_at(named, other)) return false;
-    enum_typedefs_.emplace(die.addr, other);
+  for (const auto& [name, ref] : restored_.names)
+    names_.emplace(name, Indexed{Dwarf_Die{}, ref, false});
+  for (const auto& [name, ref] : restored_.enumerators)
+    enumerators_.emplace(std::string_view(name), Indexed{Dwarf_Die{}, ref, false});
+  for (const auto& [anonymous, named] : restored_.enum_typedefs)
+    enum_typedefs_.emplace(key_of(anonymous), Indexed{Dwarf_Die{}, named, false});
+}
+
+// A cache file that parsed may still not be this DWARF's (a foreign or
+// damaged one): a few of its names, spread over the file, must name DIEs
+// of that name.
+bool DwarfTypes::spot_check() {
+  const auto& names = restored_.names;
+  if (names.empty()) return false;
+  constexpr size_t kChecks = 8;
+  for (size_t i = 0; i < kChecks; ++i) {
+    const std::string& key = names[i * (names.size() - 1) / (kChecks - 1)].first;
+    Indexed& entry = names_.at(key);
+    const char* name = resolve(entry) ? dwarf_diename(&entry.die) : nullptr;
+    const char* prefix = name ? name_prefix(dwarf_tag(&entry.die)) : nullptr;
+    if (prefix == nullptr || key != std::string(prefix) + name) return false;
   }
   return true;
 }
 
 DwarfIndexEntries DwarfTypes::entries() {
   DwarfIndexEntries entries;
-  for (auto& [name, die] : names_) entries.names.emplace_back(name, ref_of(die));
-  for (auto& [name, die] : enumerators_)
-    entries.enumerators.emplace_back(std::string(name), ref_of(die));
-  for (auto& [addr, typedef_die] : enum_typedefs_) {
-    Dwarf_Die anonymous = typedef_die;
-    if (!ref_die(typedef_die, DW_AT_type, anonymous)) continue;
-    entries.enum_typedefs.emplace_back(ref_of(anonymous), ref_of(typedef_die));
-  }
+  for (auto& [name, entry] : names_) entries.names.emplace_back(name, entry.ref);
+  for (auto& [name, entry] : enumerators_)
+    entries.enumerators.emplace_back(std::string(name), entry.ref);
+  for (auto& [anonymous, entry] : enum_typedefs_)
+    entries.enum_typedefs.emplace_back(DieRef{(anonymous >> 63) != 0, anonymous & ~(uint64_t{1} << 63)},
+                                       entry.ref);
   return entries;
 }
 
@@ -159,19 +179,19 @@ void DwarfTypes::index(Dwarf* dwarf) {
         key.assign(prefix).append(name);
         auto it = names_.find(key);
         if (it == names_.end())
-          names_.emplace(key, die);
-        else if (is_declaration(it->second) && !is_declaration(die))
-          it->second = die;
+          names_.emplace(key, walked(die));
+        else if (is_declaration(it->second.die) && !is_declaration(die))
+          it->second = walked(die);
       }
       Dwarf_Die target;
       if (tag == DW_TAG_typedef && ref_die(die, DW_AT_type, target) &&
           dwarf_tag(&target) == DW_TAG_enumeration_type &&
           dwarf_diename(&target) == nullptr)
-        enum_typedefs_.try_emplace(target.addr, die);
+        enum_typedefs_.try_emplace(key_of(ref_of(target)), walked(die));
       if (tag == DW_TAG_enumeration_type && !is_declaration(die)) {
         for_children(die, DW_TAG_enumerator, [&](Dwarf_Die& e) {
           if (const char* enumerator = dwarf_diename(&e))
-            enumerators_.try_emplace(std::string_view(enumerator), die);
+            enumerators_.try_emplace(std::string_view(enumerator), walked(die));
         });
       }
     });
@@ -180,14 +200,15 @@ void DwarfTypes::index(Dwarf* dwarf) {
 
 TypeRef DwarfTypes::named(const std::string& key) {
   auto it = names_.find(key);
-  return it == names_.end() ? nullptr : convert(it->second);
+  return it == names_.end() || !resolve(it->second) ? nullptr : convert(it->second.die);
 }
 
 TypeRef DwarfTypes::enum_of(std::string_view name) {
   auto it = enumerators_.find(name);
-  if (it == enumerators_.end()) return nullptr;
-  auto td = enum_typedefs_.find(it->second.addr);
-  return convert(td != enum_typedefs_.end() ? td->second : it->second);
+  if (it == enumerators_.end() || !resolve(it->second)) return nullptr;
+  auto td = enum_typedefs_.find(key_of(it->second.ref));
+  if (td != enum_typedefs_.end() && resolve(td->second)) return convert(td->second.die);
+  return convert(it->second.die);
 }
 
 std::vector<std::string> DwarfTypes::enumerator_names() const {
@@ -199,8 +220,8 @@ std::vector<std::string> DwarfTypes::enumerator_names() const {
 
 std::vector<std::string> DwarfTypes::type_names() {
   std::vector<std::string> names;
-  for (auto& [name, die] : names_)
-    if (dwarf_tag(&die) != DW_TAG_base_type) names.push_back(name);
+  for (auto& [name, entry] : names_)
+    if (resolve(entry) && dwarf_tag(&entry.die) != DW_TAG_base_type) names.push_back(name);
   std::sort(names.begin(), names.end());
   return names;
 }
@@ -210,12 +231,12 @@ bool DwarfTypes::canonical(Dwarf_Die& die, Dwarf_Die& out) {
   std::string name = die_name(die);
   if (prefix == nullptr || name.empty()) return false;
   auto it = names_.find(prefix + name);
-  if (it == names_.end() || it->second.addr == die.addr ||
-      is_declaration(it->second))
-    return false;
+  if (it == names_.end() || !resolve(it->second)) return false;
+  Dwarf_Die& indexed = it->second.die;
+  if (indexed.addr == die.addr || is_declaration(indexed)) return false;
   // A declaration stands for the definition found elsewhere, if any.
-  if (!is_declaration(die) && !same_shape(die, it->second, 2)) return false;
-  out = it->second;
+  if (!is_declaration(die) && !same_shape(die, indexed, 2)) return false;
+  out = indexed;
   return true;
 }
 

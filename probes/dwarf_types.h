@@ -53,12 +53,21 @@ class DwarfTypes {
 
  private:
   void index(Dwarf* dwarf);
-  // The index from a cache file; false (leaving it partly filled) when a
-  // DIE it names is not there.
-  bool restore(DwarfIndexEntries entries);
+  // A name's DIE: found by the walk, or (from the cache file) its offset,
+  // resolved to a DIE on first use.
+  struct Indexed {
+    Dwarf_Die die{};
+    DieRef ref;
+    bool resolved = true;
+  };
+  void restore(DwarfIndexEntries entries);
+  bool spot_check();
   DwarfIndexEntries entries();
-  bool die_at(DieRef ref, Dwarf_Die& die) const;
+  Indexed walked(Dwarf_Die& die) const;
+  // False when the offset names no DIE (a damaged cache file).
+  bool resolve(Indexed& entry) const;
   DieRef ref_of(Dwarf_Die& die) const;
+  static uint64_t key_of(DieRef ref);
   TypeRef convert(Dwarf_Die die);
   TypeRef convert_uncached(Dwarf_Die& die);
   TypeRef convert_target(Dwarf_Die& die);  // DW_AT_type, or void
@@ -82,11 +91,11 @@ class DwarfTypes {
   Dwarf* alt_;  // the dwz supplementary file, or null
   DwarfIndexEntries restored_;
   std::deque<Type> types_;
-  std::unordered_map<std::string, Dwarf_Die> names_;
+  std::unordered_map<std::string, Indexed> names_;
   // Views of the DWARF's strings, which live as long as the Dwarf handle.
-  std::unordered_map<std::string_view, Dwarf_Die> enumerators_;
-  // Anonymous enum DIE -> the typedef that names it.
-  std::unordered_map<const void*, Dwarf_Die> enum_typedefs_;
+  std::unordered_map<std::string_view, Indexed> enumerators_;
+  // Anonymous enum DIE (key_of its ref) -> the typedef that names it.
+  std::unordered_map<uint64_t, Indexed> enum_typedefs_;
   std::unordered_map<const void*, TypeRef> cache_;  // by Dwarf_Die::addr
   std::unordered_map<TypeRef, TypeRef> pointers_;
   std::unordered_map<std::string, TypeRef> synthesized_;
