@@ -294,6 +294,12 @@ int main(int argc, char** argv) {
   // `ovsq ... | head`: when the reader goes away, writes fail and the run
   // ends cleanly (runtime::run sees the stream fail) instead of dying.
   std::signal(SIGPIPE, SIG_IGN);
+  // A shell starts background jobs with SIGINT ignored (`ovsq ... &` in a
+  // script).  ovsq reads SIGINT and SIGTERM from a signalfd while they are
+  // blocked; an inherited SIG_IGN lets the kernel drop them instead (seen
+  // under load), so Ctrl-C or kill -INT would not stop it.
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
   int exit_code = 0;
   std::optional<Options> options = parse_options(argc, argv, exit_code);
   if (!options) return exit_code;
