@@ -93,6 +93,10 @@ sim() {
 
 # start_ovsq ARGS...: runs ovsq in the background until it has attached.
 start_ovsq() {
+  # Emptied here, not only by the redirections: the loop below must not
+  # find an earlier run's "Attached" before the new one has started.
+  : > "$TEST_DIR/ovsq.out"
+  : > "$TEST_DIR/ovsq.err"
   "$OVSQ" "$@" > "$TEST_DIR/ovsq.out" 2> "$TEST_DIR/ovsq.err" &
   OVSQ_PID=$!
   local i=0
