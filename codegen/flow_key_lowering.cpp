@@ -92,11 +92,19 @@ ProgramLowering::TargetKey ProgramLowering::flow_key(const Expr& key) {
   const frontend::FieldSource& source = key.binding.per_probe.at(probe_index_);
   if (!source.derived)  // the upcall: key and key_len arguments
     return {probe_arg(source.arg_index), probe_arg(source.length_arg_index)};
-  llvm::Value* base = probe_arg(source.arg_index);
-  llvm::Value* address = read_user_int(
-      builder_.CreateAdd(base, builder_.getInt64(source.member_offset)), 8, false);
-  llvm::Value* length = read_user_int(
-      builder_.CreateAdd(base, builder_.getInt64(source.length_member_offset)), 8, false);
+  return pointer_and_length(source.arg_index, source.member_offset,
+                            source.length_member_offset);
+}
+
+// A pointer member and a length member of the struct argument `arg`
+// points to (ukey->key and ukey->key_len).
+ProgramLowering::TargetKey ProgramLowering::pointer_and_length(int arg, uint64_t pointer_offset,
+                                                              uint64_t length_offset) {
+  llvm::Value* base = probe_arg(arg);
+  llvm::Value* address =
+      read_user_int(builder_.CreateAdd(base, builder_.getInt64(pointer_offset)), 8, false);
+  llvm::Value* length =
+      read_user_int(builder_.CreateAdd(base, builder_.getInt64(length_offset)), 8, false);
   return {address, length};
 }
 
@@ -108,12 +116,8 @@ static llvm::Value* clamp(llvm::IRBuilder<>& b, llvm::Value* length, uint64_t li
 
 ProgramLowering::TargetKey ProgramLowering::flow_mask(const Expr& flow) {
   const frontend::FieldSource& source = flow.binding.per_probe.at(probe_index_);
-  llvm::Value* base = probe_arg(source.arg_index);
-  llvm::Value* address = read_user_int(
-      builder_.CreateAdd(base, builder_.getInt64(source.mask_member_offset)), 8, false);
-  llvm::Value* length = read_user_int(
-      builder_.CreateAdd(base, builder_.getInt64(source.mask_length_member_offset)), 8, false);
-  return {address, length};
+  return pointer_and_length(source.arg_index, source.mask_member_offset,
+                            source.mask_length_member_offset);
 }
 
 void ProgramLowering::store_flow_key(const Expr& key, llvm::Value* slot, uint32_t size) {

@@ -95,6 +95,7 @@ class ProgramLowering {
   };
   TargetKey flow_key(const frontend::Expr& key);
   TargetKey flow_mask(const frontend::Expr& flow);  // `flow`'s mask
+  TargetKey pointer_and_length(int arg, uint64_t pointer_offset, uint64_t length_offset);
   // The key (and for `flow` its mask after it) into an event's column.
   void store_flow_key(const frontend::Expr& key, llvm::Value* slot, uint32_t size);
   void store_key_bytes(TargetKey target, llvm::Value* slot, uint32_t size);
