@@ -48,7 +48,7 @@ appctl() { ovs ovs-appctl --target="$OVS_DIR/ovs-vswitchd.$VSWITCHD_PID.ctl" --t
 
 # start_ovs [VSWITCHD]: ovsdb-server, then ovs-vswitchd (the built one, or
 # VSWITCHD: a copy, e.g. stripped), a netdev bridge br-$TAG with flows
-# idling out after 1 s; sets VSWITCHD_PID.
+# idling out after 2 s; sets VSWITCHD_PID.
 start_ovs() {
   local vswitchd=${1:-$REAL_OVS/bin/ovs-vswitchd}
   OVS_DIR=$(mktemp -d /tmp/ovsq-real-ovs.XXXXXX)
@@ -58,7 +58,7 @@ start_ovs() {
     --detach --log-file="$OVS_DIR/ovsdb-server.log" "$OVS_DIR/conf.db" ||
     fail "ovsdb-server did not start"
   vsctl --no-wait init
-  vsctl --no-wait set Open_vSwitch . other_config:max-idle=1000
+  vsctl --no-wait set Open_vSwitch . other_config:max-idle=2000
   VSWITCHD=$vswitchd
   start_vswitchd
   vsctl add-br "br-$TAG" -- set bridge "br-$TAG" datapath_type=netdev || fail "no bridge"

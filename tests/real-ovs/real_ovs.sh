@@ -94,6 +94,47 @@ case $1 in
     expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/printed.txt"
     echo "$(wc -l < "$TEST_DIR/expected.txt") of $(wc -l < "$TEST_DIR/dump.txt") flows matched key.ipv4.src" >&2
     ;;
+  tcp-filter)
+    # TCP from host 1 to host 2's port 8080, ping from host 3: key.tcp.dst
+    # and --filter-flows "tcp(dst=8080)" select exactly host 1's IPv4 flow
+    # (NORMAL's megaflow matches the MACs; its key is the first packet's).
+    # Flows stay until purged (the SYN's flow would idle out while the
+    # client waits).
+    start_ovs
+    vsctl set Open_vSwitch . other_config:max-idle=30000
+    add_host 1; add_host 2; add_host 3
+    deleted='on flow_result, flow_sweep_result where result == UKEY_DELETE'
+    "$OVSQ" -p "$VSWITCHD_PID" -e "$deleted && key.tcp.dst == 8080 print ufid" \
+      > "$TEST_DIR/field.out" 2> "$TEST_DIR/field.err" &
+    field_pid=$!
+    start_ovsq -p "$VSWITCHD_PID" --filter-flows 'tcp(dst=8080)' \
+      -e "$deleted print ufid"
+    wait_for "$TEST_DIR/field.err" '^Attached' || fail "the key.tcp.dst ovsq did not attach"
+    # A SYN is enough to make the flow.  (The handshake does not complete:
+    # veth leaves TCP checksums to an offload the userspace datapath does
+    # not do, so host 2 drops the segment.)
+    in_host 1 timeout 3 python3 -c '
+import socket
+try:
+    socket.create_connection(("172.31.0.2", 8080), timeout=1)
+except OSError:
+    pass'
+    ping_between 3 2
+    dump_flows > "$TEST_DIR/dump.txt"
+    grep 'eth(src=02:00:00:00:00:01,dst=02:00:00:00:00:02)' "$TEST_DIR/dump.txt" |
+      grep 'eth_type(0x0800)' | grep -o '^ufid:[0-9a-f-]*' | sort > "$TEST_DIR/expected.txt"
+    [ "$(wc -l < "$TEST_DIR/expected.txt")" = 1 ] || fail "expected one TCP flow from host 1: $(cat "$TEST_DIR/dump.txt")"
+    appctl revalidator/purge > /dev/null
+    wait_no_flows 5
+    sleep 0.3
+    stop_ovsq
+    kill -INT "$field_pid"; wait "$field_pid"
+    printed_ufids > "$TEST_DIR/printed.txt"
+    expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/printed.txt"
+    grep -o '^ufid:[0-9a-f-]*' "$TEST_DIR/field.out" | sort > "$TEST_DIR/field.txt"
+    expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/field.txt"
+    echo "1 of $(grep -c "^ufid" "$TEST_DIR/dump.txt") flows matched tcp dst 8080, by field and by --filter-flows" >&2
+    ;;
   probes)
     # The main loop's and the revalidators' probes fire; sweep_done's
     # n_flows is never more than the datapath's flows.
