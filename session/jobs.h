@@ -23,7 +23,8 @@ struct Job {
   std::unique_ptr<runtime::Output> output;    // where rows go in the background
   std::unique_ptr<runtime::Output> terminal;  // while brought forward by .fg
   std::ostringstream status;                  // status lines while in the background
-  std::unique_ptr<runtime::Query> query;
+  std::unique_ptr<runtime::Query> query;  // null once finished: its maps freed
+  runtime::QueryStats final_stats;        // what `.jobs` shows once finished
   bool background = false;
   bool finished = false;
   std::string end_reason;   // "for 10s elapsed", "stopped", ...

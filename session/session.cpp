@@ -251,6 +251,10 @@ void Session::finish_job(Job& job, runtime::Output& output, std::ostream& err) {
   job.ended = std::chrono::steady_clock::now();
   output.flush();
   err.flush();
+  // An hour-long session stops many queries: each one's BPF object, maps
+  // and ring buffer go now, not at the end.
+  job.final_stats = job.query->stats();
+  job.query.reset();
 }
 
 void Session::end_foreground(bool interrupted) {

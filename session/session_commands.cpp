@@ -76,7 +76,7 @@ void Session::list_jobs() {
     row.state = job->finished ? "done: " + job->end_reason : "running";
     row.seconds = std::chrono::duration<double>((job->finished ? job->ended : now) -
                                                 job->started).count();
-    row.stats = job->query->stats();
+    row.stats = job->finished ? job->final_stats : job->query->stats();
     rows.push_back(std::move(row));
   }
   out_ << format_jobs(rows);
