@@ -167,14 +167,15 @@ std::optional<pid_t> wait_for_next_vswitchd(const std::vector<pid_t>& gone) {
   std::optional<pid_t> next;
   const timespec tick{0, 100'000'000};
   while (!next) {
-    for (pid_t pid : runtime::find_processes_by_comm("ovs-vswitchd"))
-      if (std::find(gone.begin(), gone.end(), pid) == gone.end()) {
-        try {
-          next = runtime::find_single_vswitchd();  // one, not a --monitor parent
-        } catch (const UserError&) {
-        }
-        break;
-      }
+    std::vector<pid_t> running = runtime::find_processes_by_comm("ovs-vswitchd");
+    bool new_one = std::any_of(running.begin(), running.end(), [&](pid_t pid) {
+      return std::find(gone.begin(), gone.end(), pid) == gone.end();
+    });
+    try {
+      if (new_one) next = runtime::find_single_vswitchd();  // not a --monitor parent
+    } catch (const UserError&) {
+      // Several, or only a monitor yet: look again.
+    }
     if (!next && sigtimedwait(&set, nullptr, &tick) > 0) break;
   }
   pthread_sigmask(SIG_SETMASK, &previous, nullptr);
@@ -295,9 +296,9 @@ int main(int argc, char** argv) {
   // ends cleanly (runtime::run sees the stream fail) instead of dying.
   std::signal(SIGPIPE, SIG_IGN);
   // A shell starts background jobs with SIGINT ignored (`ovsq ... &` in a
-  // script).  ovsq reads SIGINT and SIGTERM from a signalfd while they are
-  // blocked; an inherited SIG_IGN lets the kernel drop them instead (seen
-  // under load), so Ctrl-C or kill -INT would not stop it.
+  // script).  ovsq stops on SIGINT and SIGTERM however it was started: by
+  // default while it compiles (nothing is attached yet), from a signalfd
+  // once a run or a session has blocked them.
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
   int exit_code = 0;

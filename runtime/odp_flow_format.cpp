@@ -4,13 +4,11 @@
 // values are odp_key_format's.
 #include "runtime/odp_flow_format.h"
 
-#include <arpa/inet.h>
 #include <linux/openvswitch.h>
 
 #include <optional>
 #include <vector>
 
-#include "runtime/odp_key_format.h"
 #include "runtime/odp_key_format_detail.h"
 
 namespace ovsq::runtime {
@@ -160,23 +158,22 @@ void format_masked(std::string& out, const Attr& a, const Attr* m, size_t whole_
   const uint8_t* mp = m ? m->payload : nullptr;
   bool exact = !m || mask_is(*m, 0xff);
   bool empty = m && all_bytes(m->payload, m->len, 0);
+  std::string body;  // between the parentheses
   auto plain_with_mask = [&](size_t size) {  // "%#x", then "/%#x" unless exact
     uint32_t v = size == 2 ? rd_u16(a.payload) : rd_u32(a.payload);
-    put_alt_hex(out, v);
+    put_alt_hex(body, v);
     if (!exact) {
-      out += '/';
-      put_alt_hex(out, size == 2 ? rd_u16(mp) : rd_u32(mp));
+      body += '/';
+      put_alt_hex(body, size == 2 ? rd_u16(mp) : rd_u32(mp));
     }
   };
-  Field f{out, a.payload, mp};
-  out += attr_name(a.type);
-  out += '(';
+  Field f{body, a.payload, mp};
   switch (a.type) {
     case OVS_KEY_ATTR_ENCAP:
       if (m && m->len && a.len)
-        format_list(out, a.payload, a.len, a.len, m->payload, m->len, m->len, a.at + 4, whole_len);
+        format_list(body, a.payload, a.len, a.len, m->payload, m->len, m->len, a.at + 4, whole_len);
       else if (a.len)
-        format_list(out, a.payload, a.len, a.len, nullptr, 0, 0, a.at + 4, whole_len);
+        format_list(body, a.payload, a.len, a.len, nullptr, 0, 0, a.at + 4, whole_len);
       break;
     case OVS_KEY_ATTR_PRIORITY:
     case OVS_KEY_ATTR_SKB_MARK:
@@ -192,10 +189,10 @@ void format_masked(std::string& out, const Attr& a, const Attr* m, size_t whole_
       break;
     case OVS_KEY_ATTR_CT_STATE:
       if (!exact)
-        put_flags_masked(out, rd_u32(a.payload), empty ? 0 : rd_u32(mp), 0xffffffff,
+        put_flags_masked(body, rd_u32(a.payload), empty ? 0 : rd_u32(mp), 0xffffffff,
                          ct_state_flag_name);
       else
-        put_flags(out, rd_u32(a.payload), ct_state_flag_name);
+        put_flags(body, rd_u32(a.payload), ct_state_flag_name);
       break;
     case OVS_KEY_ATTR_CT_LABELS: {
       if (!mp || all_bytes(mp, 16, 0)) break;
@@ -206,57 +203,57 @@ void format_masked(std::string& out, const Attr& a, const Attr* m, size_t whole_
         return be;
       };
       std::vector<uint8_t> value = network(a.payload);
-      put_hex_number(out, value.data(), 16);
+      put_hex_number(body, value.data(), 16);
       if (!all_bytes(mp, 16, 0xff)) {
-        out += '/';
+        body += '/';
         std::vector<uint8_t> bits = network(mp);
-        put_hex_number(out, bits.data(), 16);
+        put_hex_number(body, bits.data(), 16);
       }
       break;
     }
     case OVS_KEY_ATTR_IN_PORT:
-      put_dec(out, rd_u32(a.payload));
-      if (!exact) { out += '/'; put_alt_hex(out, rd_u32(mp)); }
+      put_dec(body, rd_u32(a.payload));
+      if (!exact) { body += '/'; put_alt_hex(body, rd_u32(mp)); }
       break;
     case OVS_KEY_ATTR_PACKET_TYPE: {
       // ns and id: the two halves of a network-order u32.
       uint8_t exact_bits[4] = {0xff, 0xff, 0xff, 0xff};
-      Field pt{out, a.payload, mp ? mp : exact_bits};
+      Field pt{body, a.payload, mp ? mp : exact_bits};
       pt.be16("ns", 0);
       pt.be16("id", 2, true);
-      chomp(out);
+      chomp(body);
       break;
     }
     case OVS_KEY_ATTR_ETHERNET:
       f.mac("src", 0);
       f.mac("dst", 6);
-      chomp(out);
+      chomp(body);
       break;
     case OVS_KEY_ATTR_VLAN: {
       uint16_t tci = rd_be16(a.payload), tm = mp ? rd_be16(mp) : 0xffff;
       if ((tci & 0xfff) || (tm & 0xfff)) {
-        out += "vid=";
-        put_dec(out, tci & 0xfff);
-        if ((tm & 0xfff) != 0xfff) { out += "/0x"; put_hex(out, tm & 0xfff); }
-        out += ',';
+        body += "vid=";
+        put_dec(body, tci & 0xfff);
+        if ((tm & 0xfff) != 0xfff) { body += "/0x"; put_hex(body, tm & 0xfff); }
+        body += ',';
       }
       if ((tci >> 13) || (tm >> 13)) {
-        out += "pcp=";
-        put_dec(out, tci >> 13);
-        if ((tm >> 13) != 7) { out += "/0x"; put_hex(out, tm >> 13); }
-        out += ',';
+        body += "pcp=";
+        put_dec(body, tci >> 13);
+        if ((tm >> 13) != 7) { body += "/0x"; put_hex(body, tm >> 13); }
+        body += ',';
       }
-      if (!(tci & 0x1000)) out += "cfi=0,";
-      chomp(out);
+      if (!(tci & 0x1000)) body += "cfi=0,";
+      chomp(body);
       break;
     }
     case OVS_KEY_ATTR_ETHERTYPE: {
       char text[16];
       std::snprintf(text, sizeof text, "0x%04x", rd_be16(a.payload));
-      out += text;
+      body += text;
       if (!exact) {
         std::snprintf(text, sizeof text, "/0x%04x", rd_be16(mp));
-        out += text;
+        body += text;
       }
       break;
     }
@@ -267,7 +264,7 @@ void format_masked(std::string& out, const Attr& a, const Attr* m, size_t whole_
       f.u8("tos", 9, true);
       f.u8("ttl", 10);
       f.frag(11);
-      chomp(out);
+      chomp(body);
       break;
     case OVS_KEY_ATTR_IPV6:
       f.ipv6("src", 0);
@@ -277,26 +274,26 @@ void format_masked(std::string& out, const Attr& a, const Attr* m, size_t whole_
       f.u8("tclass", 37, true);
       f.u8("hlimit", 38);
       f.frag(39);
-      chomp(out);
+      chomp(body);
       break;
     case OVS_KEY_ATTR_TCP:
     case OVS_KEY_ATTR_UDP:
     case OVS_KEY_ATTR_SCTP:
       f.be16("src", 0);
       f.be16("dst", 2);
-      chomp(out);
+      chomp(body);
       break;
     case OVS_KEY_ATTR_TCP_FLAGS:
       if (!exact)
-        put_flags_masked(out, rd_be16(a.payload), rd_be16(mp) & 0x0fff, 0x0fff, tcp_flag_name);
+        put_flags_masked(body, rd_be16(a.payload), rd_be16(mp) & 0x0fff, 0x0fff, tcp_flag_name);
       else
-        put_flags(out, rd_be16(a.payload), tcp_flag_name);
+        put_flags(body, rd_be16(a.payload), tcp_flag_name);
       break;
     case OVS_KEY_ATTR_ICMP:
     case OVS_KEY_ATTR_ICMPV6:
       f.u8("type", 0);
       f.u8("code", 1);
-      chomp(out);
+      chomp(body);
       break;
     case OVS_KEY_ATTR_ARP:
       f.ipv4("sip", 0);
@@ -304,20 +301,21 @@ void format_masked(std::string& out, const Attr& a, const Attr* m, size_t whole_
       f.be16("op", 8);
       f.mac("sha", 10);
       f.mac("tha", 16);
-      chomp(out);
+      chomp(body);
       break;
     case OVS_KEY_ATTR_ND:
       f.ipv6("target", 0);
       f.mac("sll", 16);
       f.mac("tll", 22);
-      chomp(out);
+      chomp(body);
       break;
-    default: {  // by the key alone (see the header)
-      out.resize(out.size() - std::char_traits<char>::length(attr_name(a.type)) - 1);
+    default:  // by the key alone (see the header)
       format_attr_unmasked(out, a, whole_len);
       return;
-    }
   }
+  out += attr_name(a.type);
+  out += '(';
+  out += body;
   out += ')';
 }
 

@@ -44,7 +44,7 @@ class LineEditor {
   // shown again unchanged after it.
   virtual void print_above(const std::string& text) = 0;
   virtual void add_history(const std::string& entry) = 0;
-  virtual std::vector<std::string> history() const = 0;
+  virtual std::vector<std::string> history() const = 0;  // oldest first
   virtual void set_completer(Completer completer) = 0;
 };
 

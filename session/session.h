@@ -88,7 +88,6 @@ class Session {
   std::vector<std::string> lines_;   // read, not yet run
   std::string status_;               // to show between prompts
   std::vector<std::string> saved_;   // queries that ran, for .save
-  int load_depth_ = 0;
 };
 
 }  // namespace ovsq::session

@@ -4,6 +4,7 @@
 // keystrokes.  (libedit's readline emulation prints a fresh prompt when
 // its callback returns, before the session could run the line.)
 #include <histedit.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -68,8 +69,7 @@ class TerminalEditor : public LineEditor {
     int count = 0;
     const char* buffer = ::el_gets(el_, &count);
     if (buffer == nullptr || count <= 0) {
-      // Ctrl-D on an empty line (libedit's ed-end-of-file) or an input error.
-      if (count == 0 && buffer == nullptr && at_end_of_file()) {
+      if (buffer == nullptr && at_end_of_file()) {
         suspend();
         return Read::End;
       }
@@ -122,7 +122,7 @@ class TerminalEditor : public LineEditor {
   std::vector<std::string> history() const override {
     std::vector<std::string> entries;
     HistEvent event;
-    // libedit lists newest first.
+    // libedit keeps the newest first: from the last (oldest) back up.
     for (int r = ::history(history_, &event, H_LAST); r != -1;
          r = ::history(history_, &event, H_PREV))
       entries.emplace_back(event.str);
@@ -140,12 +140,11 @@ class TerminalEditor : public LineEditor {
     return static_cast<TerminalEditor*>(data);
   }
 
-  bool at_end_of_file() {
-    // el_gets returns nothing both for "no line yet" and for the end: the
-    // end is a readable terminal with nothing to read (hang-up).
-    int pending = 0;
-    return ::ioctl(STDIN_FILENO, FIONREAD, &pending) == 0 && pending == 0 &&
-           eof_reads_++ > 0;
+  // el_gets returns nothing both for "no line yet" and at the end of the
+  // input; the end is a terminal that hung up.
+  bool at_end_of_file() const {
+    pollfd p{STDIN_FILENO, POLLIN, 0};
+    return ::poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR)) != 0;
   }
 
   static unsigned char on_tab(EditLine* el, int) { return self(el)->complete(); }
@@ -157,7 +156,6 @@ class TerminalEditor : public LineEditor {
   std::string history_path_;
   std::string prompt_;
   bool active_ = false;
-  int eof_reads_ = 0;
   Completer completer_;
 };
 
