@@ -57,6 +57,10 @@ Try 'ovsq --help' for more information."
 Try 'ovsq --help' for more information." -
     expect_error 2 "ovsq: -i starts a session; give no query with it
 Try 'ovsq --help' for more information." -i -e "$HEADLINE"
+    expect_error 2 "ovsq: -i starts a session; --emit needs a query
+Try 'ovsq --help' for more information." -i --emit=ir
+    expect_error 2 "ovsq: give either --follow or --no-follow, not both
+Try 'ovsq --help' for more information." --follow --no-follow -e "$HEADLINE"
     expect_error 2 "ovsq: --format needs text, json or csv, not 'yaml'
 Try 'ovsq --help' for more information." --format yaml -e "$HEADLINE"
     expect_error 2 "ovsq: unknown --emit stage 'llvm': use ast, ir, asm or obj
