@@ -1,0 +1,129 @@
+"""Start-up on a real ovs-vswitchd, ovsq against bpftrace on the same probe.
+
+Run by bench/real-ovs, which starts Open vSwitch and keeps traffic going
+between two hosts so that main:poll_block fires thousands of times a
+second: the wait for the probe to fire is then well under a millisecond
+and the time to the first event line is the tool's own start-up.
+
+  python3 bench/real_ovs.py --ovsq OVSQ --pid PID --binary VSWITCHD [--runs N]
+
+cold: the page cache dropped (and ovsq's DWARF index cache emptied) before
+each launch; warm: after one unmeasured launch.  Prints markdown tables.
+"""
+import argparse
+import os
+import re
+import shutil
+import tempfile
+
+from measure import BenchError, Child, drop_caches, last_line
+from report import Samples, ratio
+
+TOOLS = ("ovsq", "bpftrace")
+TIMING = re.compile(r"([a-z][a-z -]*?) ([0-9.]+) ms")
+# ovsq's own work before attach: every phase but the kernel's (attach) and
+# the wait for the event.
+OWN_PHASES = ("start-up", "parse", "probes and debug info", "sema", "lower",
+              "llvm", "load")
+
+
+def command(tool, opts):
+    if tool == "ovsq":
+        return [opts.ovsq, "--timings", "-p", str(opts.pid),
+                "-e", "on poll_block print probe"]
+    return ["bpftrace", "-p", str(opts.pid), "-e",
+            'usdt:%s:main:poll_block { printf("poll_block\\n"); }'
+            % opts.binary]
+
+
+def launch(tool, opts, env, phases=None):
+    """One launch: (ms to the first event line, peak RSS MiB)."""
+    child = Child(command(tool, opts), env=env)
+    try:
+        t, _ = child.out.wait_for(r"^poll_block$", 60, "event line")
+        ms = (t - child.t_start) / 1e6
+        if tool == "ovsq" and phases is not None:
+            _, timings = child.err.wait_for(r"^ovsq: timings: ", 10,
+                                            "--timings line")
+            own = 0.0
+            for name, value in TIMING.findall(timings.split(": ", 2)[2]):
+                phases.setdefault(name, Samples()).add(float(value))
+                if name in OWN_PHASES:
+                    own += float(value)
+            phases.setdefault("own work before attach", Samples()).add(own)
+        if not child.stop(15):
+            raise BenchError("needed SIGKILL to stop")
+        return ms, child.mib()
+    except BenchError as e:
+        if child.poll() and child.returncode:
+            raise BenchError("%s (exit %s: %s)" % (e, child.returncode,
+                                                  last_line(child.stderr_text())))
+        raise
+    finally:
+        child.kill()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--ovsq", required=True)
+    ap.add_argument("--pid", type=int, required=True)
+    ap.add_argument("--binary", required=True)
+    ap.add_argument("--runs", type=int, default=10)
+    opts = ap.parse_args()
+    tools = [t for t in TOOLS if t == "ovsq" or shutil.which(t)]
+
+    cache = tempfile.mkdtemp(prefix="ovsq-bench-cache.")
+    env = dict(os.environ, OVSQ_CACHE_DIR=cache)
+    results = {}                  # (tool, case) -> (ms, MiB) Samples
+    phases = {"cold": {}, "warm": {}}
+    try:
+        for tool in tools:
+            for case in ("cold", "warm"):
+                ms, mib = Samples(), Samples()
+                results[tool, case] = ms, mib
+                if case == "warm":
+                    try:
+                        launch(tool, opts, env)       # unmeasured
+                    except BenchError:
+                        pass                          # the runs will tell
+                for _ in range(opts.runs):
+                    try:
+                        if case == "cold":
+                            for name in os.listdir(cache):
+                                os.unlink(os.path.join(cache, name))
+                            drop_caches()
+                        m, r = launch(tool, opts, env,
+                                      phases[case] if tool == "ovsq" else None)
+                        ms.add(m)
+                        mib.add(r)
+                    except (BenchError, OSError) as e:
+                        ms.fail(e)
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+
+    print("| tool | cold ms | warm ms | cold peak RSS MiB | warm peak RSS MiB |")
+    print("|---|---|---|---|---|")
+    for tool in tools:
+        cells = [results[tool, c][0].cell("%.0f") for c in ("cold", "warm")]
+        cells += [results[tool, c][1].cell("%.1f") for c in ("cold", "warm")]
+        print("| %s | %s |" % (tool, " | ".join(cells)))
+    for tool in tools:
+        if tool == "ovsq":
+            continue
+        cells = [ratio(results[tool, c][k].median(), results["ovsq", c][k].median())
+                 for k in (0, 1) for c in ("cold", "warm")]
+        print("| %s / ovsq | %s |" % (tool, " | ".join(cells)))
+    print()
+    print("Medians of %d launches: from just before the launch to the first "
+          "`poll_block` line on the tool's stdout (a pipe); peak RSS is "
+          "ru_maxrss." % opts.runs)
+    print()
+    print("| ovsq phase (--timings) | cold ms | warm ms |")
+    print("|---|---|---|")
+    for name in phases["warm"]:
+        print("| %s | %s | %s |" % (name, phases["cold"].get(name, Samples()).cell("%.2f"),
+                                    phases["warm"][name].cell("%.2f")))
+
+
+if __name__ == "__main__":
+    main()
