@@ -84,12 +84,13 @@ restart_vswitchd() {
     fail "the ports did not come back"
 }
 
-# add_host N: namespace $TAG-hN with 172.31.0.N/24 and MAC
+# add_host N [ipv6]: namespace $TAG-hN with 172.31.0.N/24 and MAC
 # 02:00:00:00:00:0N on a veth whose peer is a port of the bridge.  IPv6 is
 # off on both ends, so that no router solicitation makes a flow the test
-# did not ask for.
+# did not ask for; with `ipv6`, the host also has fd00::N/64 (no duplicate
+# address detection, so it is usable at once).
 add_host() {
-  local n=$1 ns="$TAG-h$1" inside="h$1-$TAG" outside="p$1-$TAG"
+  local n=$1 ns="$TAG-h$1" inside="h$1-$TAG" outside="p$1-$TAG" ipv6=${2:-}
   ip netns add "$ns" || fail "cannot make netns $ns"
   NETNS+=("$ns")
   ip link add "$inside" type veth peer name "$outside" || fail "no veth"
@@ -97,7 +98,12 @@ add_host() {
   sysctl -qw "net.ipv6.conf.$outside.disable_ipv6=1"
   ip link set "$inside" netns "$ns"
   ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-  ip netns exec "$ns" sysctl -qw "net.ipv6.conf.$inside.disable_ipv6=1"
+  if [ "$ipv6" = ipv6 ]; then
+    ip netns exec "$ns" sysctl -qw "net.ipv6.conf.$inside.disable_ipv6=0"
+    ip -n "$ns" addr add "fd00::$n/64" dev "$inside" nodad
+  else
+    ip netns exec "$ns" sysctl -qw "net.ipv6.conf.$inside.disable_ipv6=1"
+  fi
   ip -n "$ns" link set lo up
   ip -n "$ns" addr add "172.31.0.$n/24" dev "$inside"
   ip -n "$ns" link set "$inside" address "02:00:00:00:00:0$n"

@@ -94,6 +94,31 @@ case $1 in
     expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/printed.txt"
     echo "$(wc -l < "$TEST_DIR/expected.txt") of $(wc -l < "$TEST_DIR/dump.txt") flows matched key.ipv4.src" >&2
     ;;
+  ipv6-filter)
+    # key.ipv6.dst: exactly the IPv6 flows to host 2 (the echo requests
+    # from hosts 1 and 3), not the replies nor neighbour discovery.
+    start_ovs
+    add_host 1 ipv6; add_host 2 ipv6; add_host 3 ipv6
+    sleep 1   # router solicitations and MLD reports idle out with the rest
+    wait_no_flows
+    start_ovsq -p "$VSWITCHD_PID" -e 'on flow_result where reason == FDR_FLOW_IDLE && key.ipv6.dst == fd00::2 print ufid'
+    for h in 1 3; do
+      in_host "$h" ping -q -c 3 -i 0.1 -W 1 fd00::2 > /dev/null || fail "host $h cannot ping fd00::2"
+    done
+    dump_flows > "$TEST_DIR/dump.txt"
+    grep -E 'ipv6\(src=[^,]*,dst=fd00::2[/,]' "$TEST_DIR/dump.txt" |
+      grep -o '^ufid:[0-9a-f-]*' | sort > "$TEST_DIR/expected.txt"
+    [ "$(wc -l < "$TEST_DIR/expected.txt")" -ge 2 ] ||
+      fail "not one IPv6 flow to host 2 from each of hosts 1 and 3 in: $(cat "$TEST_DIR/dump.txt")"
+    [ "$(grep -c 'ipv6(' "$TEST_DIR/dump.txt")" -gt "$(wc -l < "$TEST_DIR/expected.txt")" ] ||
+      fail "no other IPv6 flows to leave out"
+    wait_no_flows
+    sleep 0.5
+    stop_ovsq
+    printed_ufids > "$TEST_DIR/printed.txt"
+    expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/printed.txt"
+    echo "$(wc -l < "$TEST_DIR/expected.txt") of $(grep -c 'ipv6(' "$TEST_DIR/dump.txt") IPv6 flows matched key.ipv6.dst" >&2
+    ;;
   tcp-filter)
     # TCP from host 1 to host 2's port 8080, ping from host 3: key.tcp.dst
     # and --filter-flows "tcp(dst=8080)" select exactly host 1's IPv4 flow
