@@ -23,12 +23,16 @@ require_real_ovs() {
 }
 
 OVS_DIR=""
+CONTAINER_PID=""
 NETNS=()
 VETHS=()
 TAG="oq$$"   # in every name made here, so that parallel runs never meet
 
 ovs_cleanup() {
   [ -n "$OVS_DIR" ] || return 0
+  # A vswitchd in its own PID namespace: its pidfile holds the PID it has
+  # there, so it is stopped by its host PID (and its namespace with it).
+  [ -n "$CONTAINER_PID" ] && kill -KILL "$CONTAINER_PID" 2>/dev/null
   for p in ovs-vswitchd ovsdb-server; do
     [ -f "$OVS_DIR/$p.pid" ] && kill -TERM "$(cat "$OVS_DIR/$p.pid")" 2>/dev/null
   done
@@ -44,13 +48,21 @@ trap 'ovs_cleanup; cleanup' EXIT
 
 ovs() { "$REAL_OVS/bin/$1" "${@:2}"; }
 vsctl() { ovs ovs-vsctl --db="unix:$OVS_DIR/db.sock" --timeout=10 "$@"; }
-appctl() { ovs ovs-appctl --target="$OVS_DIR/ovs-vswitchd.$VSWITCHD_PID.ctl" --timeout=10 "$@"; }
+# The control socket is named by the PID the vswitchd sees itself as.
+appctl() { ovs ovs-appctl --target="$(echo "$OVS_DIR"/ovs-vswitchd.*.ctl)" --timeout=10 "$@"; }
 
-# start_ovs [VSWITCHD]: ovsdb-server, then ovs-vswitchd (the built one, or
-# VSWITCHD: a copy, e.g. stripped), a netdev bridge br-$TAG with flows
-# idling out after 2 s; sets VSWITCHD_PID.
+# start_ovs [VSWITCHD | container START]: ovsdb-server, then ovs-vswitchd
+# (the built one, or VSWITCHD: a copy, e.g. stripped; or, with
+# `container`, START run in new mount and PID namespaces, which execs
+# one), a netdev bridge br-$TAG with flows idling out after 2 s; sets
+# VSWITCHD_PID (the host's PID).
 start_ovs() {
   local vswitchd=${1:-$REAL_OVS/bin/ovs-vswitchd}
+  if [ "$vswitchd" = container ]; then
+    command -v unshare > /dev/null || fail "unshare (util-linux) is not installed"
+    vswitchd=$2
+    CONTAINER_START=$2
+  fi
   OVS_DIR=$(mktemp -d /tmp/ovsq-real-ovs.XXXXXX)
   export OVS_RUNDIR=$OVS_DIR OVS_LOGDIR=$OVS_DIR OVS_DBDIR=$OVS_DIR OVS_SYSCONFDIR=$OVS_DIR
   ovs ovsdb-tool create "$OVS_DIR/conf.db" "$REAL_OVS/share/vswitch.ovsschema"
@@ -65,6 +77,20 @@ start_ovs() {
 }
 
 start_vswitchd() {
+  if [ -n "${CONTAINER_START:-}" ]; then
+    # PID 1 of its namespace: not --detach (its namespace would end with
+    # the parent), and no pidfile where ovs_cleanup would read "1".
+    unshare --mount --pid --fork --propagation private "$CONTAINER_START" \
+      "unix:$OVS_DIR/db.sock" --log-file="$OVS_DIR/ovs-vswitchd.log" > /dev/null 2>&1 &
+    local unshare_pid=$! i=0
+    until CONTAINER_PID=$(pgrep -P "$unshare_pid" -x ovs-vswitchd) &&
+        ls "$OVS_DIR"/ovs-vswitchd.*.ctl > /dev/null 2>&1; do
+      i=$((i + 1)); [ "$i" -gt 100 ] && fail "the container's ovs-vswitchd did not start"
+      sleep 0.05
+    done
+    VSWITCHD_PID=$CONTAINER_PID
+    return
+  fi
   "$VSWITCHD" "unix:$OVS_DIR/db.sock" --pidfile="$OVS_DIR/ovs-vswitchd.pid" --detach \
     --log-file="$OVS_DIR/ovs-vswitchd.log" || fail "ovs-vswitchd did not start"
   VSWITCHD_PID=$(cat "$OVS_DIR/ovs-vswitchd.pid")

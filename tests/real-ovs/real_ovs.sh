@@ -222,6 +222,46 @@ except OSError:
     grep -v '^Attached' "$TEST_DIR/ovsq.err" | grep . && fail "warnings with the debug file found"
     true
     ;;
+  container)
+    # The vswitchd runs as a container runs it: in its own mount and PID
+    # namespaces (it is PID 1 there), its binary (stripped) and its debug
+    # file (by build-id, under its own /usr/lib/debug) only inside.  ovsq
+    # is given the host's PID and reads through /proc/PID/exe and
+    # /proc/PID/root.
+    id=$(readelf -n "$REAL_OVS/bin/ovs-vswitchd" | sed -n 's/.*Build ID: //p')
+    [ -n "$id" ] || fail "the built vswitchd has no build-id"
+    ctr="$TEST_DIR/ctr"
+    mkdir -p "$ctr/root" "$ctr/image/.build-id/${id:0:2}" /usr/lib/debug
+    objcopy --only-keep-debug "$REAL_OVS/bin/ovs-vswitchd" "$ctr/image/.build-id/${id:0:2}/${id:2}.debug"
+    objcopy --strip-debug "$REAL_OVS/bin/ovs-vswitchd" "$ctr/image/ovs-vswitchd"
+    cat > "$ctr/start.sh" <<SH
+#!/bin/bash
+set -e
+mount -t tmpfs ctr "$ctr/root"
+cp "$ctr/image/ovs-vswitchd" "$ctr/root/"
+mount -t tmpfs debug /usr/lib/debug
+mkdir -p "/usr/lib/debug/.build-id/${id:0:2}"
+cp "$ctr/image/.build-id/${id:0:2}/${id:2}.debug" "/usr/lib/debug/.build-id/${id:0:2}/"
+exec "$ctr/root/ovs-vswitchd" "\$@"
+SH
+    chmod +x "$ctr/start.sh"
+    start_ovs container "$ctr/start.sh"
+    [ -e "$ctr/root/ovs-vswitchd" ] && fail "the binary is visible outside the container"
+    [ -e "/usr/lib/debug/.build-id/${id:0:2}/${id:2}.debug" ] && fail "the debug file is visible outside"
+    add_host 1; add_host 2
+    wait_no_flows
+    start_ovsq -p "$VSWITCHD_PID" -e 'on flow_result where reason == FDR_FLOW_IDLE print ufid'
+    ping_between 1 2
+    dump_ufids > "$TEST_DIR/dumped.txt"
+    [ -s "$TEST_DIR/dumped.txt" ] || fail "dump-flows listed no flows"
+    wait_no_flows
+    sleep 0.5
+    stop_ovsq
+    printed_ufids > "$TEST_DIR/printed.txt"
+    expect_same "$TEST_DIR/dumped.txt" "$TEST_DIR/printed.txt"
+    grep -v '^Attached' "$TEST_DIR/ovsq.err" | grep . && fail "warnings with the debug file found"
+    echo "PID $VSWITCHD_PID (PID $(sed -n 's/^NSpid:[[:space:]]*[0-9]*[[:space:]]*//p' "/proc/$VSWITCHD_PID/status") inside): $(wc -l < "$TEST_DIR/printed.txt") flows" >&2
+    ;;
   restart)
     # ovsq picked the vswitchd itself (no -p): a restart under a running
     # count is followed; each process's deletions are printed when it
