@@ -5,10 +5,14 @@
 #include <elfutils/libdw.h>
 
 #include <filesystem>
+#include <functional>
+#include <optional>
 #include <map>
 
+#include "probes/dwarf_index_cache.h"
 #include "probes/dwarf_types.h"
 #include "probes/elf_file.h"
+#include "probes/sparse_dwarf_file.h"
 #include "support/error.h"
 
 namespace ovsq::probes {
@@ -17,18 +21,8 @@ namespace {
 
 class DwarfDebugInfo : public DebugInfo {
  public:
-  explicit DwarfDebugInfo(std::unique_ptr<ElfFile> file)
-      : file_(std::move(file)) {
-    dwarf_ = dwarf_begin_elf(file_->elf(), DWARF_C_READ, nullptr);
-    if (dwarf_ == nullptr)
-      throw UserError("cannot read the DWARF of " + file_->path() + ": " +
-                      dwarf_errmsg(-1));
-    types_ = std::make_unique<DwarfTypes>(dwarf_, file_->build_id());
-  }
-  ~DwarfDebugInfo() override {
-    types_.reset();
-    dwarf_end(dwarf_);
-  }
+  explicit DwarfDebugInfo(std::unique_ptr<ElfFile> file);
+  ~DwarfDebugInfo() override { close(); }
 
   const std::string& source() const override { return file_->path(); }
   TypeRef find_type(std::string_view c_spelling) override;
@@ -44,11 +38,56 @@ class DwarfDebugInfo : public DebugInfo {
 
  private:
   TypeRef integer_type(const std::vector<std::string>& words);
+  bool open_cached(DwarfIndexEntries cached);
+  Dwarf* begin(Elf* elf);
+  void close();
 
   std::unique_ptr<ElfFile> file_;
+  std::unique_ptr<SparseDwarfFile> sparse_;  // or null: file_ mapped whole
   Dwarf* dwarf_ = nullptr;
   std::unique_ptr<DwarfTypes> types_;
 };
+
+// With a cache file for the build-id (probes/dwarf_index_cache.h), the
+// names come from it and only the units they are in are read (sparsely,
+// when the DWARF allows); else every unit is walked and the file written.
+DwarfDebugInfo::DwarfDebugInfo(std::unique_ptr<ElfFile> file) : file_(std::move(file)) {
+  std::string build_id = file_->build_id();
+  std::string cache = dwarf_index_cache_path(build_id);
+  if (!cache.empty()) {
+    if (std::optional<DwarfIndexEntries> cached = load_dwarf_index(cache, build_id))
+      if (open_cached(std::move(*cached))) return;
+  }
+  dwarf_ = begin(file_->elf());
+  types_ = std::make_unique<DwarfTypes>(dwarf_);
+  if (!cache.empty()) save_dwarf_index(cache, build_id, types_->entries());
+}
+
+// False (and nothing open) when the index is not this DWARF's.
+bool DwarfDebugInfo::open_cached(DwarfIndexEntries cached) {
+  sparse_ = SparseDwarfFile::open(*file_, cached.units);
+  dwarf_ = begin(sparse_ ? sparse_->elf() : file_->elf());
+  std::function<void(Dwarf_Off)> load_unit;
+  if (sparse_) load_unit = [sparse = sparse_.get()](Dwarf_Off offset) { sparse->load_unit_of(offset); };
+  types_ = std::make_unique<DwarfTypes>(dwarf_, std::move(cached), std::move(load_unit));
+  if (types_->matches()) return true;
+  close();
+  return false;
+}
+
+Dwarf* DwarfDebugInfo::begin(Elf* elf) {
+  Dwarf* dwarf = dwarf_begin_elf(elf, DWARF_C_READ, nullptr);
+  if (dwarf == nullptr)
+    throw UserError("cannot read the DWARF of " + file_->path() + ": " + dwarf_errmsg(-1));
+  return dwarf;
+}
+
+void DwarfDebugInfo::close() {
+  types_.reset();
+  if (dwarf_ != nullptr) dwarf_end(dwarf_);
+  dwarf_ = nullptr;
+  sparse_.reset();
+}
 
 TypeRef DwarfDebugInfo::find_type(std::string_view spelling) {
   std::optional<CSpelling> split = split_c_spelling(spelling);

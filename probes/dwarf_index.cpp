@@ -83,21 +83,17 @@ bool same_shape(Dwarf_Die a, Dwarf_Die b, int depth) {
 }  // namespace
 
 
-DwarfTypes::DwarfTypes(Dwarf* dwarf, std::string_view build_id)
-    : main_(dwarf), alt_(dwarf_getalt(dwarf)) {
-  std::string cache = dwarf_index_cache_path(build_id);
-  if (!cache.empty()) {
-    if (std::optional<DwarfIndexEntries> entries = load_dwarf_index(cache, build_id)) {
-      restore(std::move(*entries));
-      if (spot_check()) return;
-      names_.clear();
-      enumerators_.clear();
-      enum_typedefs_.clear();
-    }
-  }
+DwarfTypes::DwarfTypes(Dwarf* dwarf) : main_(dwarf), alt_(dwarf_getalt(dwarf)) {
   index(main_);
   if (alt_) index(alt_);
-  if (!cache.empty()) save_dwarf_index(cache, build_id, entries());
+}
+
+DwarfTypes::DwarfTypes(Dwarf* dwarf, DwarfIndexEntries cached,
+                       std::function<void(Dwarf_Off)> load_unit)
+    : main_(dwarf), alt_(dwarf_getalt(dwarf)), load_unit_(std::move(load_unit)) {
+  units_ = cached.units;
+  restore(std::move(cached));
+  matches_ = spot_check();
 }
 
 DieRef DwarfTypes::ref_of(Dwarf_Die& die) const {
@@ -116,6 +112,7 @@ bool DwarfTypes::resolve(Indexed& entry) const {
   if (entry.resolved) return entry.die.addr != nullptr;
   entry.resolved = true;
   Dwarf* dwarf = entry.ref.alt ? alt_ : main_;
+  if (!entry.ref.alt && load_unit_) load_unit_(entry.ref.offset);
   if (dwarf == nullptr || dwarf_offdie(dwarf, entry.ref.offset, &entry.die) == nullptr)
     entry.die = Dwarf_Die{};  // a damaged cache: as if the name were not there
   return entry.die.addr != nullptr;
@@ -132,14 +129,17 @@ void DwarfTypes::restore(DwarfIndexEntries entries) {
 }
 
 // A cache file that parsed may still not be this DWARF's (a foreign or
-// damaged one): a few of its names, spread over the file, must name DIEs
-// of that name.
+// damaged one): a few of its names must name DIEs of that name.  They are
+// spread over the file's lines but taken from the first unit, which is
+// read anyway, so that the check reads no unit a query does not need.
 bool DwarfTypes::spot_check() {
-  const auto& names = restored_.names;
-  if (names.empty()) return false;
+  std::vector<const std::string*> keys;
+  for (const auto& [name, ref] : restored_.names)
+    if (ref.alt || units_.size() < 2 || ref.offset < units_[1]) keys.push_back(&name);
+  if (keys.empty()) return false;
   constexpr size_t kChecks = 8;
   for (size_t i = 0; i < kChecks; ++i) {
-    const std::string& key = names[i * (names.size() - 1) / (kChecks - 1)].first;
+    const std::string& key = *keys[i * (keys.size() - 1) / (kChecks - 1)];
     Indexed& entry = names_.at(key);
     const char* name = resolve(entry) ? dwarf_diename(&entry.die) : nullptr;
     const char* prefix = name ? name_prefix(dwarf_tag(&entry.die)) : nullptr;
@@ -156,6 +156,7 @@ DwarfIndexEntries DwarfTypes::entries() {
   for (auto& [anonymous, entry] : enum_typedefs_)
     entries.enum_typedefs.emplace_back(DieRef{(anonymous >> 63) != 0, anonymous & ~(uint64_t{1} << 63)},
                                        entry.ref);
+  entries.units = units_;
   return entries;
 }
 
@@ -170,6 +171,7 @@ void DwarfTypes::index(Dwarf* dwarf) {
   std::string key;
   while (dwarf_get_units(dwarf, cu, &cu, nullptr, &unit_type, &cudie,
                          nullptr) == 0) {
+    if (dwarf == main_) units_.push_back(dwarf_dieoffset(&cudie) - dwarf_cuoffset(&cudie));
     for_children(cudie, 0, [&](Dwarf_Die& die) {
       int tag = dwarf_tag(&die);
       const char* prefix = name_prefix(tag);

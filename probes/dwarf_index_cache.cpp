@@ -12,10 +12,11 @@ namespace ovsq::probes {
 namespace {
 
 // The first line; a file without it, or with another, is not used.
-constexpr std::string_view kMagic = "ovsq-dwarf-index 1";
+constexpr std::string_view kMagic = "ovsq-dwarf-index 2";
 
 // "N struct udpif_key\t0\t1a2b": a kind letter, the name, the file (1: the
 // supplementary one), the DIE offset in hex.  T lines: "T 0 1a2b\t0\t1c3d".
+// One U line: "U 0\t3c1\t..." every unit's offset in hex.
 void put_ref(std::ostream& out, DieRef ref) {
   out << (ref.alt ? '1' : '0') << '\t' << std::hex << ref.offset << std::dec;
 }
@@ -73,6 +74,14 @@ std::optional<DwarfIndexEntries> load_dwarf_index(const std::string& path,
         if (f.size() != 3 || !parse_ref(f[1], f[2], ref)) return std::nullopt;
         (line[0] == 'N' ? entries.names : entries.enumerators).emplace_back(f[0], ref);
         break;
+      case 'U':
+        for (std::string_view offset : f) {
+          uint64_t value = 0;
+          auto [end, error] = std::from_chars(offset.data(), offset.data() + offset.size(), value, 16);
+          if (error != std::errc() || end != offset.data() + offset.size()) return std::nullopt;
+          entries.units.push_back(value);
+        }
+        break;
       case 'T':
         if (f.size() != 4 || !parse_ref(f[0], f[1], ref) || !parse_ref(f[2], f[3], other))
           return std::nullopt;
@@ -112,6 +121,11 @@ void save_dwarf_index(const std::string& path, std::string_view build_id,
       out << '\t';
       put_ref(out, typedef_ref);
       out << '\n';
+    }
+    if (!entries.units.empty()) {
+      out << "U " << std::hex;
+      for (size_t i = 0; i < entries.units.size(); ++i) out << (i ? "\t" : "") << entries.units[i];
+      out << std::dec << '\n';
     }
     out << "end\n";
     if (!out) {

@@ -31,6 +31,9 @@ struct DwarfIndexEntries {
   std::vector<std::pair<std::string, DieRef>> names;        // "struct udpif_key"
   std::vector<std::pair<std::string, DieRef>> enumerators;  // its enum's DIE
   std::vector<std::pair<DieRef, DieRef>> enum_typedefs;     // anonymous enum -> typedef
+  // Every unit's offset in the main file's .debug_info, ascending: what
+  // probes/sparse_dwarf_file needs to read units one at a time.
+  std::vector<uint64_t> units;
 };
 
 // The cache file for `build_id` (hex), or "" when there is nowhere to keep it.

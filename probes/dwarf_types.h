@@ -12,6 +12,7 @@
 #include <elfutils/libdw.h>
 
 #include <deque>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -26,9 +27,17 @@ namespace ovsq::probes {
 
 class DwarfTypes {
  public:
-  // `build_id` (hex, of the file the DWARF is in): the name index is kept
-  // in a cache file by it (probes/dwarf_index_cache.h); "" for none.
-  explicit DwarfTypes(Dwarf* dwarf, std::string_view build_id = {});
+  // Indexes the names by a walk over every unit (of the dwz file too).
+  explicit DwarfTypes(Dwarf* dwarf);
+  // Takes the names from a cache file's index (probes/dwarf_index_cache.h)
+  // instead.  `load_unit`, when given, is called with a DIE's offset in the
+  // main file before the DIE is read (probes/sparse_dwarf_file.h).
+  // matches() says whether the index is this DWARF's.
+  DwarfTypes(Dwarf* dwarf, DwarfIndexEntries cached,
+             std::function<void(Dwarf_Off)> load_unit = {});
+  bool matches() const { return matches_; }
+  // The index, for the cache file.
+  DwarfIndexEntries entries();
   DwarfTypes(const DwarfTypes&) = delete;
   DwarfTypes& operator=(const DwarfTypes&) = delete;
 
@@ -62,7 +71,6 @@ class DwarfTypes {
   };
   void restore(DwarfIndexEntries entries);
   bool spot_check();
-  DwarfIndexEntries entries();
   Indexed walked(Dwarf_Die& die) const;
   // False when the offset names no DIE (a damaged cache file).
   bool resolve(Indexed& entry) const;
@@ -90,6 +98,9 @@ class DwarfTypes {
   Dwarf* main_;
   Dwarf* alt_;  // the dwz supplementary file, or null
   DwarfIndexEntries restored_;
+  std::function<void(Dwarf_Off)> load_unit_;
+  bool matches_ = true;
+  std::vector<uint64_t> units_;  // of main_, as the walk found them
   std::deque<Type> types_;
   std::unordered_map<std::string, Indexed> names_;
   // Views of the DWARF's strings, which live as long as the Dwarf handle.

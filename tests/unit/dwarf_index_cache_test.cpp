@@ -11,6 +11,7 @@
 #include "probes/debug_info.h"
 #include "probes/dwarf_index_cache.h"
 #include "probes/elf_file.h"
+#include "probes/sparse_dwarf_file.h"
 #include "probes_test_util.h"
 
 namespace {
@@ -56,7 +57,7 @@ TEST_F(DwarfIndexCache, WrittenThenUsed) {
   ASSERT_EQ(cache_file().rfind(dir.path.string() + "/dwarf-index-", 0), 0u) << cache_file();
   std::string walked = describe_sim();
   std::string text = read(cache_file());
-  ASSERT_EQ(text.rfind("ovsq-dwarf-index 1 " + ElfFile(sim()).build_id() + "\n", 0), 0u);
+  ASSERT_EQ(text.rfind("ovsq-dwarf-index 2 " + ElfFile(sim()).build_id() + "\n", 0), 0u);
   ASSERT_NE(text.find("\nN struct udpif_key\t0\t"), std::string::npos);
   ASSERT_NE(text.find("\nE FDR_FLOW_IDLE\t0\t"), std::string::npos);
   ASSERT_EQ(text.substr(text.size() - 4), "end\n");
@@ -100,6 +101,42 @@ TEST_F(DwarfIndexCache, DamagedFilesAreIgnoredAndRewritten) {
     EXPECT_EQ(describe_sim(), walked);
     EXPECT_EQ(read(cache_file()), good);
   }
+}
+
+// With the file, the DWARF is read sparsely: the unit headers at the
+// offsets it lists, and a unit only when one of its DIEs is asked for.
+TEST_F(DwarfIndexCache, UnitsAreReadWhenAskedFor) {
+  describe_sim();
+  ElfFile file(sim());
+  std::optional<DwarfIndexEntries> cached = load_dwarf_index(cache_file(), file.build_id());
+  ASSERT_TRUE(cached.has_value());
+  const std::vector<uint64_t> units = cached->units;
+  ASSERT_EQ(units.size(), 4u);  // the sim's four source files
+  EXPECT_EQ(units[0], 0u);
+  std::unique_ptr<SparseDwarfFile> sparse = SparseDwarfFile::open(file, units);
+  ASSERT_NE(sparse, nullptr);
+  uint64_t opened = sparse->bytes_read();
+  EXPECT_TRUE(sparse->load_unit_of(units[1] + 20));
+  EXPECT_EQ(sparse->bytes_read() - opened, units[2] - units[1]);
+  EXPECT_TRUE(sparse->load_unit_of(units[2] - 1));  // the same unit: not again
+  EXPECT_EQ(sparse->bytes_read() - opened, units[2] - units[1]);
+
+  // Offsets that are not this file's units are refused.
+  EXPECT_EQ(SparseDwarfFile::open(file, {}), nullptr);
+  EXPECT_EQ(SparseDwarfFile::open(file, {0, units[1] + 4, units[2], units[3]}), nullptr);
+  EXPECT_EQ(SparseDwarfFile::open(file, {0, units[2], units[3]}), nullptr);
+}
+
+// dwz moves types into a supplementary file that units refer into: not
+// read sparsely, and the types found are still the walk's.
+TEST_F(DwarfIndexCache, DwzIsReadWhole) {
+  if (fixture_dwz().empty()) GTEST_SKIP() << "dwz is not installed";
+  DebugInfo::open(fixture_dwz(), {});  // writes its file
+  ElfFile file(fixture_dwz());
+  std::optional<DwarfIndexEntries> cached =
+      load_dwarf_index(dwarf_index_cache_path(file.build_id()), file.build_id());
+  ASSERT_TRUE(cached.has_value());
+  EXPECT_EQ(SparseDwarfFile::open(file, cached->units), nullptr);
 }
 
 TEST_F(DwarfIndexCache, NowhereToWrite) {
