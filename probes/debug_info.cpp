@@ -60,7 +60,7 @@ DwarfDebugInfo::DwarfDebugInfo(std::unique_ptr<ElfFile> file) : file_(std::move(
   }
   dwarf_ = begin(file_->elf());
   types_ = std::make_unique<DwarfTypes>(dwarf_);
-  if (!cache.empty()) save_dwarf_index(cache, build_id, types_->entries());
+  if (!cache.empty()) save_dwarf_index(cache, build_id, types_->index());
 }
 
 // False (and nothing open) when the index is not this DWARF's.

@@ -4,6 +4,8 @@
 #include "probes/dwarf_types.h"
 
 #include <algorithm>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace ovsq::probes {
@@ -83,17 +85,55 @@ bool same_shape(Dwarf_Die a, Dwarf_Die b, int depth) {
 }  // namespace
 
 
+// The walk's findings, before they become the flat index.
+struct DwarfTypes::Walk {
+  struct Named {
+    Dwarf_Die die;
+    bool base_type;
+  };
+  std::unordered_map<std::string, Named> names;
+  std::unordered_map<std::string_view, Dwarf_Die> enumerators;  // the DWARF's strings
+  std::unordered_map<uint64_t, std::pair<DieRef, DieRef>> enum_typedefs;  // by key_of
+  std::vector<uint64_t> units;
+};
+
 DwarfTypes::DwarfTypes(Dwarf* dwarf) : main_(dwarf), alt_(dwarf_getalt(dwarf)) {
-  index(main_);
-  if (alt_) index(alt_);
+  Walk found;
+  walk(main_, found);
+  if (alt_) walk(alt_, found);
+
+  DwarfIndexEntries index;
+  size_t text_size = 0;
+  for (const auto& [name, named] : found.names) text_size += name.size();
+  for (const auto& [name, die] : found.enumerators) text_size += name.size();
+  index.text.reserve(text_size);  // no reallocation: the views below stay valid
+  auto keep = [&index](std::string_view name) {
+    size_t at = index.text.size();
+    index.text += name;
+    return std::string_view(index.text).substr(at, name.size());
+  };
+  for (auto& [name, named] : found.names)
+    index.names.push_back({keep(name), ref_of(named.die), named.base_type});
+  for (auto& [name, die] : found.enumerators) index.enumerators.push_back({keep(name), ref_of(die)});
+  auto by_name = [](const auto& a, const auto& b) { return a.name < b.name; };
+  std::sort(index.names.begin(), index.names.end(), by_name);
+  std::sort(index.enumerators.begin(), index.enumerators.end(), by_name);
+  for (auto& [key, typedef_of] : found.enum_typedefs) index.enum_typedefs.push_back(typedef_of);
+  index.units = std::move(found.units);
+  use_index(std::move(index));
 }
 
 DwarfTypes::DwarfTypes(Dwarf* dwarf, DwarfIndexEntries cached,
                        std::function<void(Dwarf_Off)> load_unit)
     : main_(dwarf), alt_(dwarf_getalt(dwarf)), load_unit_(std::move(load_unit)) {
-  units_ = cached.units;
-  restore(std::move(cached));
+  use_index(std::move(cached));
   matches_ = spot_check();
+}
+
+void DwarfTypes::use_index(DwarfIndexEntries index) {
+  index_ = std::move(index);
+  for (const auto& [anonymous, named] : index_.enum_typedefs)
+    enum_typedefs_.emplace(key_of(anonymous), named);
 }
 
 DieRef DwarfTypes::ref_of(Dwarf_Die& die) const {
@@ -102,30 +142,18 @@ DieRef DwarfTypes::ref_of(Dwarf_Die& die) const {
 
 uint64_t DwarfTypes::key_of(DieRef ref) { return ref.offset | (uint64_t{ref.alt} << 63); }
 
-DwarfTypes::Indexed DwarfTypes::walked(Dwarf_Die& die) const {
-  return {die, ref_of(die), true};
-}
-
-// An entry from the cache file becomes a DIE only when it is looked up:
-// resolving all of them would read every unit the walk skipped.
-bool DwarfTypes::resolve(Indexed& entry) const {
-  if (entry.resolved) return entry.die.addr != nullptr;
-  entry.resolved = true;
-  Dwarf* dwarf = entry.ref.alt ? alt_ : main_;
-  if (!entry.ref.alt && load_unit_) load_unit_(entry.ref.offset);
-  if (dwarf == nullptr || dwarf_offdie(dwarf, entry.ref.offset, &entry.die) == nullptr)
-    entry.die = Dwarf_Die{};  // a damaged cache: as if the name were not there
-  return entry.die.addr != nullptr;
-}
-
-void DwarfTypes::restore(DwarfIndexEntries entries) {
-  restored_ = std::move(entries);  // the enumerator keys view its strings
-  for (const auto& [name, ref] : restored_.names)
-    names_.emplace(name, Indexed{Dwarf_Die{}, ref, false});
-  for (const auto& [name, ref] : restored_.enumerators)
-    enumerators_.emplace(std::string_view(name), Indexed{Dwarf_Die{}, ref, false});
-  for (const auto& [anonymous, named] : restored_.enum_typedefs)
-    enum_typedefs_.emplace(key_of(anonymous), Indexed{Dwarf_Die{}, named, false});
+// With the cache file, resolving every entry would read every unit the
+// walk skipped; after a walk, the unit is read already and this is cheap.
+Dwarf_Die* DwarfTypes::resolve(DieRef ref) {
+  auto [it, added] = dies_.try_emplace(key_of(ref));
+  Dwarf_Die& die = it->second;
+  if (added) {
+    Dwarf* dwarf = ref.alt ? alt_ : main_;
+    if (!ref.alt && load_unit_) load_unit_(ref.offset);
+    if (dwarf == nullptr || dwarf_offdie(dwarf, ref.offset, &die) == nullptr)
+      die = Dwarf_Die{};  // a damaged cache: as if the name were not there
+  }
+  return die.addr != nullptr ? &die : nullptr;
 }
 
 // A cache file that parsed may still not be this DWARF's (a foreign or
@@ -133,34 +161,23 @@ void DwarfTypes::restore(DwarfIndexEntries entries) {
 // spread over the file's lines but taken from the first unit, which is
 // read anyway, so that the check reads no unit a query does not need.
 bool DwarfTypes::spot_check() {
-  std::vector<const std::string*> keys;
-  for (const auto& [name, ref] : restored_.names)
-    if (ref.alt || units_.size() < 2 || ref.offset < units_[1]) keys.push_back(&name);
-  if (keys.empty()) return false;
+  const std::vector<uint64_t>& units = index_.units;
+  std::vector<const IndexedName*> first_unit;
+  for (const IndexedName& name : index_.names)
+    if (name.ref.alt || units.size() < 2 || name.ref.offset < units[1]) first_unit.push_back(&name);
+  if (first_unit.empty()) return false;
   constexpr size_t kChecks = 8;
   for (size_t i = 0; i < kChecks; ++i) {
-    const std::string& key = *keys[i * (keys.size() - 1) / (kChecks - 1)];
-    Indexed& entry = names_.at(key);
-    const char* name = resolve(entry) ? dwarf_diename(&entry.die) : nullptr;
-    const char* prefix = name ? name_prefix(dwarf_tag(&entry.die)) : nullptr;
-    if (prefix == nullptr || key != std::string(prefix) + name) return false;
+    const IndexedName& entry = *first_unit[i * (first_unit.size() - 1) / (kChecks - 1)];
+    Dwarf_Die* die = resolve(entry.ref);
+    const char* name = die ? dwarf_diename(die) : nullptr;
+    const char* prefix = name ? name_prefix(dwarf_tag(die)) : nullptr;
+    if (prefix == nullptr || entry.name != std::string(prefix) + name) return false;
   }
   return true;
 }
 
-DwarfIndexEntries DwarfTypes::entries() {
-  DwarfIndexEntries entries;
-  for (auto& [name, entry] : names_) entries.names.emplace_back(name, entry.ref);
-  for (auto& [name, entry] : enumerators_)
-    entries.enumerators.emplace_back(std::string(name), entry.ref);
-  for (auto& [anonymous, entry] : enum_typedefs_)
-    entries.enum_typedefs.emplace_back(DieRef{(anonymous >> 63) != 0, anonymous & ~(uint64_t{1} << 63)},
-                                       entry.ref);
-  entries.units = units_;
-  return entries;
-}
-
-void DwarfTypes::index(Dwarf* dwarf) {
+void DwarfTypes::walk(Dwarf* dwarf, Walk& found) const {
   Dwarf_CU* cu = nullptr;
   Dwarf_Die cudie;
   uint8_t unit_type = 0;
@@ -171,7 +188,7 @@ void DwarfTypes::index(Dwarf* dwarf) {
   std::string key;
   while (dwarf_get_units(dwarf, cu, &cu, nullptr, &unit_type, &cudie,
                          nullptr) == 0) {
-    if (dwarf == main_) units_.push_back(dwarf_dieoffset(&cudie) - dwarf_cuoffset(&cudie));
+    if (dwarf == main_) found.units.push_back(dwarf_dieoffset(&cudie) - dwarf_cuoffset(&cudie));
     for_children(cudie, 0, [&](Dwarf_Die& die) {
       int tag = dwarf_tag(&die);
       const char* prefix = name_prefix(tag);
@@ -179,66 +196,68 @@ void DwarfTypes::index(Dwarf* dwarf) {
       const char* name = dwarf_diename(&die);
       if (name != nullptr && *name != '\0') {
         key.assign(prefix).append(name);
-        auto it = names_.find(key);
-        if (it == names_.end())
-          names_.emplace(key, walked(die));
+        auto it = found.names.find(key);
+        if (it == found.names.end())
+          found.names.emplace(key, Walk::Named{die, tag == DW_TAG_base_type});
         else if (is_declaration(it->second.die) && !is_declaration(die))
-          it->second = walked(die);
+          it->second.die = die;
       }
       Dwarf_Die target;
       if (tag == DW_TAG_typedef && ref_die(die, DW_AT_type, target) &&
           dwarf_tag(&target) == DW_TAG_enumeration_type &&
-          dwarf_diename(&target) == nullptr)
-        enum_typedefs_.try_emplace(key_of(ref_of(target)), walked(die));
+          dwarf_diename(&target) == nullptr) {
+        DieRef anonymous = ref_of(target);
+        found.enum_typedefs.try_emplace(key_of(anonymous), anonymous, ref_of(die));
+      }
       if (tag == DW_TAG_enumeration_type && !is_declaration(die)) {
         for_children(die, DW_TAG_enumerator, [&](Dwarf_Die& e) {
           if (const char* enumerator = dwarf_diename(&e))
-            enumerators_.try_emplace(std::string_view(enumerator), walked(die));
+            found.enumerators.try_emplace(std::string_view(enumerator), die);
         });
       }
     });
   }
 }
 
-TypeRef DwarfTypes::named(const std::string& key) {
-  auto it = names_.find(key);
-  return it == names_.end() || !resolve(it->second) ? nullptr : convert(it->second.die);
+TypeRef DwarfTypes::named(std::string_view key) {
+  const IndexedName* entry = index_.find_name(key);
+  Dwarf_Die* die = entry ? resolve(entry->ref) : nullptr;
+  return die ? convert(*die) : nullptr;
 }
 
 TypeRef DwarfTypes::enum_of(std::string_view name) {
-  auto it = enumerators_.find(name);
-  if (it == enumerators_.end() || !resolve(it->second)) return nullptr;
-  auto td = enum_typedefs_.find(key_of(it->second.ref));
-  if (td != enum_typedefs_.end() && resolve(td->second)) return convert(td->second.die);
-  return convert(it->second.die);
+  const IndexedEnumerator* entry = index_.find_enumerator(name);
+  Dwarf_Die* die = entry ? resolve(entry->ref) : nullptr;
+  if (die == nullptr) return nullptr;
+  auto td = enum_typedefs_.find(key_of(entry->ref));
+  if (td != enum_typedefs_.end())
+    if (Dwarf_Die* typedef_die = resolve(td->second)) return convert(*typedef_die);
+  return convert(*die);
 }
 
 std::vector<std::string> DwarfTypes::enumerator_names() const {
   std::vector<std::string> names;
-  for (const auto& entry : enumerators_) names.emplace_back(entry.first);
-  std::sort(names.begin(), names.end());
-  return names;
+  for (const IndexedEnumerator& entry : index_.enumerators) names.emplace_back(entry.name);
+  return names;  // sorted, as the index is
 }
 
-std::vector<std::string> DwarfTypes::type_names() {
+std::vector<std::string> DwarfTypes::type_names() const {
   std::vector<std::string> names;
-  for (auto& [name, entry] : names_)
-    if (resolve(entry) && dwarf_tag(&entry.die) != DW_TAG_base_type) names.push_back(name);
-  std::sort(names.begin(), names.end());
-  return names;
+  for (const IndexedName& entry : index_.names)
+    if (!entry.base_type) names.emplace_back(entry.name);
+  return names;  // sorted, as the index is
 }
 
 bool DwarfTypes::canonical(Dwarf_Die& die, Dwarf_Die& out) {
   const char* prefix = name_prefix(dwarf_tag(&die));
   std::string name = die_name(die);
   if (prefix == nullptr || name.empty()) return false;
-  auto it = names_.find(prefix + name);
-  if (it == names_.end() || !resolve(it->second)) return false;
-  Dwarf_Die& indexed = it->second.die;
-  if (indexed.addr == die.addr || is_declaration(indexed)) return false;
+  const IndexedName* entry = index_.find_name(prefix + name);
+  Dwarf_Die* indexed = entry ? resolve(entry->ref) : nullptr;
+  if (indexed == nullptr || indexed->addr == die.addr || is_declaration(*indexed)) return false;
   // A declaration stands for the definition found elsewhere, if any.
-  if (!is_declaration(die) && !same_shape(die, indexed, 2)) return false;
-  out = indexed;
+  if (!is_declaration(die) && !same_shape(die, *indexed, 2)) return false;
+  out = *indexed;
   return true;
 }
 

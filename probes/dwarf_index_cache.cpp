@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <filesystem>
@@ -12,10 +13,11 @@ namespace ovsq::probes {
 namespace {
 
 // The first line; a file without it, or with another, is not used.
-constexpr std::string_view kMagic = "ovsq-dwarf-index 2";
+constexpr std::string_view kMagic = "ovsq-dwarf-index 3";
 
-// "N struct udpif_key\t0\t1a2b": a kind letter, the name, the file (1: the
-// supplementary one), the DIE offset in hex.  T lines: "T 0 1a2b\t0\t1c3d".
+// "N struct udpif_key\t0\t1a2b": a kind letter (B for a base type), the
+// name, the file (1: the supplementary one), the DIE offset in hex.  T
+// lines: "T 0 1a2b\t0\t1c3d".
 // One U line: "U 0\t3c1\t..." every unit's offset in hex.
 void put_ref(std::ostream& out, DieRef ref) {
   out << (ref.alt ? '1' : '0') << '\t' << std::hex << ref.offset << std::dec;
@@ -39,6 +41,20 @@ std::vector<std::string_view> fields(std::string_view line) {
   return out;
 }
 
+template <typename Entry>
+const Entry* find_sorted(const std::vector<Entry>& entries, std::string_view name) {
+  auto it = std::lower_bound(entries.begin(), entries.end(), name,
+                             [](const Entry& e, std::string_view n) { return e.name < n; });
+  return it != entries.end() && it->name == name ? &*it : nullptr;
+}
+
+template <typename Entry>
+void sort_by_name(std::vector<Entry>& entries) {
+  auto by_name = [](const Entry& a, const Entry& b) { return a.name < b.name; };
+  if (!std::is_sorted(entries.begin(), entries.end(), by_name))
+    std::sort(entries.begin(), entries.end(), by_name);
+}
+
 }  // namespace
 
 std::string dwarf_index_cache_path(std::string_view build_id) {
@@ -51,28 +67,54 @@ std::string dwarf_index_cache_path(std::string_view build_id) {
   return dir + "/dwarf-index-" + std::string(build_id);
 }
 
+const IndexedName* DwarfIndexEntries::find_name(std::string_view name) const {
+  return find_sorted(names, name);
+}
+
+const IndexedEnumerator* DwarfIndexEntries::find_enumerator(std::string_view name) const {
+  return find_sorted(enumerators, name);
+}
+
+// Read whole and parsed in place: the entries are views of the text.
 std::optional<DwarfIndexEntries> load_dwarf_index(const std::string& path,
                                                   std::string_view build_id) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::string line;
-  if (!std::getline(in, line) || line != std::string(kMagic) + " " + std::string(build_id))
-    return std::nullopt;
   DwarfIndexEntries entries;
+  {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::ostringstream text;
+    text << in.rdbuf();
+    entries.text = std::move(text).str();
+  }
+  std::string_view rest = entries.text;
+  auto next_line = [&rest](std::string_view& line) {
+    size_t newline = rest.find('\n');
+    if (newline == std::string_view::npos) return false;
+    line = rest.substr(0, newline);
+    rest.remove_prefix(newline + 1);
+    return true;
+  };
+  std::string_view line;
+  if (!next_line(line) || line != std::string(kMagic) + " " + std::string(build_id))
+    return std::nullopt;
   bool ended = false;
-  while (std::getline(in, line)) {
+  while (next_line(line)) {
     if (line == "end") {
       ended = true;
       break;
     }
     if (line.size() < 2 || line[1] != ' ') return std::nullopt;
-    std::vector<std::string_view> f = fields(std::string_view(line).substr(2));
+    std::vector<std::string_view> f = fields(line.substr(2));
     DieRef ref, other;
     switch (line[0]) {
       case 'N':
+      case 'B':
       case 'E':
         if (f.size() != 3 || !parse_ref(f[1], f[2], ref)) return std::nullopt;
-        (line[0] == 'N' ? entries.names : entries.enumerators).emplace_back(f[0], ref);
+        if (line[0] == 'E')
+          entries.enumerators.push_back({f[0], ref});
+        else
+          entries.names.push_back({f[0], ref, line[0] == 'B'});
         break;
       case 'U':
         for (std::string_view offset : f) {
@@ -92,6 +134,8 @@ std::optional<DwarfIndexEntries> load_dwarf_index(const std::string& path,
     }
   }
   if (!ended) return std::nullopt;  // cut short
+  sort_by_name(entries.names);
+  sort_by_name(entries.enumerators);
   return entries;
 }
 
@@ -105,14 +149,14 @@ void save_dwarf_index(const std::string& path, std::string_view build_id,
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
     if (!out) return;
     out << kMagic << ' ' << build_id << '\n';
-    for (const auto& [name, ref] : entries.names) {
-      out << "N " << name << '\t';
-      put_ref(out, ref);
+    for (const IndexedName& name : entries.names) {
+      out << (name.base_type ? "B " : "N ") << name.name << '\t';
+      put_ref(out, name.ref);
       out << '\n';
     }
-    for (const auto& [name, ref] : entries.enumerators) {
-      out << "E " << name << '\t';
-      put_ref(out, ref);
+    for (const IndexedEnumerator& enumerator : entries.enumerators) {
+      out << "E " << enumerator.name << '\t';
+      put_ref(out, enumerator.ref);
       out << '\n';
     }
     for (const auto& [anonymous, typedef_ref] : entries.enum_typedefs) {

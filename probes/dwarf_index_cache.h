@@ -27,13 +27,32 @@ struct DieRef {
   Dwarf_Off offset = 0;
 };
 
+// A named type: "struct udpif_key", "ovs_u128", "long unsigned int".
+struct IndexedName {
+  std::string_view name;  // a view of DwarfIndexEntries::text
+  DieRef ref;
+  bool base_type = false;  // C's own types ("int"), not listed to users
+};
+
+struct IndexedEnumerator {
+  std::string_view name;  // a view of DwarfIndexEntries::text
+  DieRef ref;             // its enum's DIE
+};
+
+// The whole index in a few flat arrays over one text (the cache file's,
+// or the walk's names), so that a vswitchd's 7,500 names cost 0.5 MB and
+// no allocation each.  Moving it keeps the views valid.
 struct DwarfIndexEntries {
-  std::vector<std::pair<std::string, DieRef>> names;        // "struct udpif_key"
-  std::vector<std::pair<std::string, DieRef>> enumerators;  // its enum's DIE
-  std::vector<std::pair<DieRef, DieRef>> enum_typedefs;     // anonymous enum -> typedef
+  std::string text;
+  std::vector<IndexedName> names;              // sorted by name
+  std::vector<IndexedEnumerator> enumerators;  // sorted by name
+  std::vector<std::pair<DieRef, DieRef>> enum_typedefs;  // anonymous enum -> typedef
   // Every unit's offset in the main file's .debug_info, ascending: what
   // probes/sparse_dwarf_file needs to read units one at a time.
   std::vector<uint64_t> units;
+
+  const IndexedName* find_name(std::string_view name) const;
+  const IndexedEnumerator* find_enumerator(std::string_view name) const;
 };
 
 // The cache file for `build_id` (hex), or "" when there is nowhere to keep it.

@@ -37,14 +37,12 @@ class DwarfTypes {
              std::function<void(Dwarf_Off)> load_unit = {});
   bool matches() const { return matches_; }
   // The index, for the cache file.
-  DwarfIndexEntries entries();
-  DwarfTypes(const DwarfTypes&) = delete;
-  DwarfTypes& operator=(const DwarfTypes&) = delete;
+  const DwarfIndexEntries& index() const { return index_; }
 
   // A named type: "struct X", "union X", "enum X", or a typedef or base
   // type name exactly as DWARF spells it ("ovs_u128", "long unsigned int").
   // Complete definitions are preferred over declarations.  nullptr if none.
-  TypeRef named(const std::string& key);
+  TypeRef named(std::string_view key);
   // The enum type that has an enumerator `name` (the typedef naming it,
   // for an anonymous enum), or nullptr.
   TypeRef enum_of(std::string_view name);
@@ -52,7 +50,7 @@ class DwarfTypes {
   std::vector<std::string> enumerator_names() const;
   // The names `named` finds for structs, unions, enums and typedefs
   // ("struct udpif_key", "ovs_u128"; not base types), sorted.
-  std::vector<std::string> type_names();
+  std::vector<std::string> type_names() const;
 
   // Types that are not looked up in DWARF.
   TypeRef void_type();
@@ -61,19 +59,14 @@ class DwarfTypes {
                           bool is_signed);
 
  private:
-  void index(Dwarf* dwarf);
-  // A name's DIE: found by the walk, or (from the cache file) its offset,
-  // resolved to a DIE on first use.
-  struct Indexed {
-    Dwarf_Die die{};
-    DieRef ref;
-    bool resolved = true;
-  };
-  void restore(DwarfIndexEntries entries);
+  struct Walk;
+  void walk(Dwarf* dwarf, Walk& walk) const;
+  void use_index(DwarfIndexEntries index);
   bool spot_check();
-  Indexed walked(Dwarf_Die& die) const;
-  // False when the offset names no DIE (a damaged cache file).
-  bool resolve(Indexed& entry) const;
+  // An indexed DIE, read the first time it is asked for (with the cache,
+  // the walk that would have read it was skipped); nullptr when the
+  // offset names no DIE (a damaged cache file).
+  Dwarf_Die* resolve(DieRef ref);
   DieRef ref_of(Dwarf_Die& die) const;
   static uint64_t key_of(DieRef ref);
   TypeRef convert(Dwarf_Die die);
@@ -97,16 +90,12 @@ class DwarfTypes {
 
   Dwarf* main_;
   Dwarf* alt_;  // the dwz supplementary file, or null
-  DwarfIndexEntries restored_;
+  DwarfIndexEntries index_;
+  std::unordered_map<uint64_t, DieRef> enum_typedefs_;  // anonymous enum (key_of) -> typedef
+  std::unordered_map<uint64_t, Dwarf_Die> dies_;        // resolved, by key_of
   std::function<void(Dwarf_Off)> load_unit_;
   bool matches_ = true;
-  std::vector<uint64_t> units_;  // of main_, as the walk found them
   std::deque<Type> types_;
-  std::unordered_map<std::string, Indexed> names_;
-  // Views of the DWARF's strings, which live as long as the Dwarf handle.
-  std::unordered_map<std::string_view, Indexed> enumerators_;
-  // Anonymous enum DIE (key_of its ref) -> the typedef that names it.
-  std::unordered_map<uint64_t, Indexed> enum_typedefs_;
   std::unordered_map<const void*, TypeRef> cache_;  // by Dwarf_Die::addr
   std::unordered_map<TypeRef, TypeRef> pointers_;
   std::unordered_map<std::string, TypeRef> synthesized_;

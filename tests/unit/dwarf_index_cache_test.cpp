@@ -57,9 +57,11 @@ TEST_F(DwarfIndexCache, WrittenThenUsed) {
   ASSERT_EQ(cache_file().rfind(dir.path.string() + "/dwarf-index-", 0), 0u) << cache_file();
   std::string walked = describe_sim();
   std::string text = read(cache_file());
-  ASSERT_EQ(text.rfind("ovsq-dwarf-index 2 " + ElfFile(sim()).build_id() + "\n", 0), 0u);
+  ASSERT_EQ(text.rfind("ovsq-dwarf-index 3 " + ElfFile(sim()).build_id() + "\n", 0), 0u);
   ASSERT_NE(text.find("\nN struct udpif_key\t0\t"), std::string::npos);
   ASSERT_NE(text.find("\nE FDR_FLOW_IDLE\t0\t"), std::string::npos);
+  ASSERT_NE(text.find("\nB int\t0\t"), std::string::npos);  // base types apart
+  ASSERT_NE(text.find("\nU 0\t"), std::string::npos);       // every unit's offset
   ASSERT_EQ(text.substr(text.size() - 4), "end\n");
   EXPECT_EQ(describe_sim(), walked);  // through the file
   EXPECT_NE(walked.find("struct udpif_key: struct udpif_key size 192"), std::string::npos)
