@@ -265,6 +265,33 @@ def last_line(text):
     return lines[-1][:120] if lines else "(no output)"
 
 
+TIMING = re.compile(r"([a-z][a-z -]*?) ([0-9.]+) ms")
+
+
+def first_line(argv, pattern, env=None, timings=False):
+    """Launches `argv` and stops it (SIGINT) at its first stdout line
+    matching `pattern`: (ms from the launch to that line, the line, peak
+    RSS MiB, and with `timings` ovsq's --timings phases as (name, ms))."""
+    child = Child(argv, env=env)
+    try:
+        t, line = child.out.wait_for(pattern, 120, "event line")
+        phases = []
+        if timings:
+            _, text = child.err.wait_for(r"^ovsq: timings: ", 10, "--timings line")
+            phases = [(name, float(ms)) for name, ms in
+                      TIMING.findall(text.split(": ", 2)[2])]
+        if not child.stop(15):
+            raise BenchError("needed SIGKILL to stop")
+        return (t - child.t_start) / 1e6, line, child.mib(), phases
+    except BenchError as e:
+        if child.poll() and child.returncode:
+            raise BenchError("%s (exit %s: %s)" % (e, child.returncode,
+                                                  last_line(child.stderr_text())))
+        raise
+    finally:
+        child.kill()
+
+
 def drop_caches():
     subprocess.run(["sync"], timeout=60, check=False)
     with open("/proc/sys/vm/drop_caches", "w") as f:

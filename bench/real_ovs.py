@@ -12,15 +12,13 @@ each launch; warm: after one unmeasured launch.  Prints markdown tables.
 """
 import argparse
 import os
-import re
 import shutil
 import tempfile
 
-from measure import BenchError, Child, drop_caches, last_line
+from measure import BenchError, drop_caches, first_line
 from report import Samples, ratio
 
 TOOLS = ("ovsq", "bpftrace")
-TIMING = re.compile(r"([a-z][a-z -]*?) ([0-9.]+) ms")
 # ovsq's own work before attach: every phase but the kernel's (attach) and
 # the wait for the event.
 OWN_PHASES = ("start-up", "parse", "probes and debug info", "sema", "lower",
@@ -38,29 +36,14 @@ def command(tool, opts):
 
 def launch(tool, opts, env, phases=None):
     """One launch: (ms to the first event line, peak RSS MiB)."""
-    child = Child(command(tool, opts), env=env)
-    try:
-        t, _ = child.out.wait_for(r"^poll_block$", 60, "event line")
-        ms = (t - child.t_start) / 1e6
-        if tool == "ovsq" and phases is not None:
-            _, timings = child.err.wait_for(r"^ovsq: timings: ", 10,
-                                            "--timings line")
-            own = 0.0
-            for name, value in TIMING.findall(timings.split(": ", 2)[2]):
-                phases.setdefault(name, Samples()).add(float(value))
-                if name in OWN_PHASES:
-                    own += float(value)
-            phases.setdefault("own work before attach", Samples()).add(own)
-        if not child.stop(15):
-            raise BenchError("needed SIGKILL to stop")
-        return ms, child.mib()
-    except BenchError as e:
-        if child.poll() and child.returncode:
-            raise BenchError("%s (exit %s: %s)" % (e, child.returncode,
-                                                  last_line(child.stderr_text())))
-        raise
-    finally:
-        child.kill()
+    ms, _, mib, timings = first_line(command(tool, opts), r"^poll_block$", env,
+                                     tool == "ovsq" and phases is not None)
+    if timings:
+        for name, value in timings:
+            phases.setdefault(name, Samples()).add(value)
+        own = sum(value for name, value in timings if name in OWN_PHASES)
+        phases.setdefault("own work before attach", Samples()).add(own)
+    return ms, mib
 
 
 def main():

@@ -6,15 +6,12 @@ LLVM/clang, the sim's DWARF all come from disk); warm: after one
 unmeasured launch."""
 import re
 
-from measure import BenchError, Child, Sim, drop_caches, last_line
+from measure import BenchError, Sim, drop_caches, first_line
 from report import Samples, Section, ratio
 import tools
 
 EVENT = re.compile(r"ufid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-"
                    r"[0-9a-f]{12}\s+(FDR_[A-Z_]+|\d+)\b")
-
-
-TIMING = re.compile(r"([a-z][a-z -]*?) ([0-9.]+) ms")
 
 
 def launch(cfg, tool, pid, phases=None):
@@ -23,27 +20,13 @@ def launch(cfg, tool, pid, phases=None):
     argv, env = tools.command(cfg, tool, "print_all", pid)
     if tool == "ovsq":
         argv.insert(1, "--timings")
-    child = Child(argv, env=env)
-    try:
-        t, line = child.out.wait_for(r"ufid:", 120, "event line")
-        if not EVENT.search(line):
-            raise BenchError("implausible event line: %r" % line[:80])
-        ms = (t - child.t_start) / 1e6
-        if tool == "ovsq" and phases is not None:
-            _, timings = child.err.wait_for(r"^ovsq: timings: ", 10,
-                                            "--timings line")
-            for name, value in TIMING.findall(timings.split(": ", 2)[2]):
-                phases.setdefault(name, Samples()).add(float(value))
-        if not child.stop(15):
-            raise BenchError("needed SIGKILL to stop")
-        return ms, child.mib()
-    except BenchError as e:
-        if child.poll() and child.returncode:
-            raise BenchError("%s (exit %s: %s)" % (e, child.returncode,
-                                                  last_line(child.stderr_text())))
-        raise
-    finally:
-        child.kill()
+    ms, line, mib, timings = first_line(argv, r"ufid:", env,
+                                        tool == "ovsq" and phases is not None)
+    if not EVENT.search(line):
+        raise BenchError("implausible event line: %r" % line[:80])
+    for name, value in timings:
+        phases.setdefault(name, Samples()).add(value)
+    return ms, mib
 
 
 def run(cfg, opts):

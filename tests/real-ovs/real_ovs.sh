@@ -15,22 +15,29 @@ ping_between() {
 # ufids ovsq printed (sorted), from $TEST_DIR/ovsq.out.
 printed_ufids() { grep -o '^ufid:[0-9a-f-]*' "$TEST_DIR/ovsq.out" | sort; }
 
+# expect_idle_deletions [OVSQ OPTION...]: with hosts 1 and 2 on the bridge,
+# ovsq (given these options) prints each flow that dump-flows listed after
+# a ping, with its ufid, when it idles out; nothing else.
+expect_idle_deletions() {
+  wait_no_flows
+  start_ovsq -p "$VSWITCHD_PID" "$@" -e 'on flow_result where reason == FDR_FLOW_IDLE print ufid'
+  ping_between 1 2
+  dump_ufids > "$TEST_DIR/dumped.txt"
+  [ -s "$TEST_DIR/dumped.txt" ] || fail "dump-flows listed no flows"
+  wait_no_flows
+  sleep 0.5
+  stop_ovsq
+  printed_ufids > "$TEST_DIR/printed.txt"
+  expect_same "$TEST_DIR/dumped.txt" "$TEST_DIR/printed.txt"
+}
+
 case $1 in
   idle)
     # Every flow dump-flows listed, and that idled out, is printed once
     # with its ufid as dump-flows prints it; nothing else.
     start_ovs
     add_host 1; add_host 2
-    wait_no_flows
-    start_ovsq -p "$VSWITCHD_PID" -e 'on flow_result where reason == FDR_FLOW_IDLE print ufid'
-    ping_between 1 2
-    dump_ufids > "$TEST_DIR/dumped.txt"
-    [ -s "$TEST_DIR/dumped.txt" ] || fail "dump-flows listed no flows"
-    wait_no_flows
-    sleep 0.5
-    stop_ovsq
-    printed_ufids > "$TEST_DIR/printed.txt"
-    expect_same "$TEST_DIR/dumped.txt" "$TEST_DIR/printed.txt"
+    expect_idle_deletions
     echo "dump-flows listed $(wc -l < "$TEST_DIR/dumped.txt") flows; ovsq printed each at its idle deletion" >&2
     ;;
   flow)
@@ -208,17 +215,8 @@ except OSError:
     objcopy --strip-debug "$REAL_OVS/bin/ovs-vswitchd" "$bin"
     start_ovs "$bin"
     add_host 1; add_host 2
-    wait_no_flows
-    start_ovsq -p "$VSWITCHD_PID" --debug-dir "$start_sim_dir/debug" \
-      -e 'on flow_result where reason == FDR_FLOW_IDLE print ufid'
-    ping_between 1 2
-    dump_ufids > "$TEST_DIR/dumped.txt"
-    wait_no_flows
-    sleep 0.5
-    stop_ovsq
+    expect_idle_deletions --debug-dir "$start_sim_dir/debug"
     rm -rf "$start_sim_dir"
-    printed_ufids > "$TEST_DIR/printed.txt"
-    expect_same "$TEST_DIR/dumped.txt" "$TEST_DIR/printed.txt"
     grep -v '^Attached' "$TEST_DIR/ovsq.err" | grep . && fail "warnings with the debug file found"
     true
     ;;
@@ -249,16 +247,7 @@ SH
     [ -e "$ctr/root/ovs-vswitchd" ] && fail "the binary is visible outside the container"
     [ -e "/usr/lib/debug/.build-id/${id:0:2}/${id:2}.debug" ] && fail "the debug file is visible outside"
     add_host 1; add_host 2
-    wait_no_flows
-    start_ovsq -p "$VSWITCHD_PID" -e 'on flow_result where reason == FDR_FLOW_IDLE print ufid'
-    ping_between 1 2
-    dump_ufids > "$TEST_DIR/dumped.txt"
-    [ -s "$TEST_DIR/dumped.txt" ] || fail "dump-flows listed no flows"
-    wait_no_flows
-    sleep 0.5
-    stop_ovsq
-    printed_ufids > "$TEST_DIR/printed.txt"
-    expect_same "$TEST_DIR/dumped.txt" "$TEST_DIR/printed.txt"
+    expect_idle_deletions
     grep -v '^Attached' "$TEST_DIR/ovsq.err" | grep . && fail "warnings with the debug file found"
     echo "PID $VSWITCHD_PID (PID $(sed -n 's/^NSpid:[[:space:]]*[0-9]*[[:space:]]*//p' "/proc/$VSWITCHD_PID/status") inside): $(wc -l < "$TEST_DIR/printed.txt") flows" >&2
     ;;
