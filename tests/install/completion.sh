@@ -1,1 +1,57 @@
-echo ok
+# The bash completion (completion/ovsq.bash), its function called as bash
+# calls it (COMP_WORDS, COMP_CWORD; $1 the command, $2 the word, $3 the one
+# before), with ovsq and the sim of this build: exact candidates.
+. "$(dirname "$0")/../e2e/lib.sh"
+
+# complete WORD...: the candidates for the last WORD, sorted, one a line.
+complete_words() {
+  bash -c '
+    . "$COMPLETION"
+    COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+    COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+    # As bash passes them: the word without its opening quote, and after
+    # "--format=" an empty word whose previous one is the option.
+    cur=${COMP_WORDS[COMP_CWORD]}; q=$(printf "\\047"); cur=${cur#\"}; cur=${cur#"$q"}
+    prev=${COMP_WORDS[COMP_CWORD - 1]}
+    [ "$cur" = "=" ] && cur=""
+    _ovsq "${COMP_WORDS[0]}" "$cur" "$prev"
+    printf "%s\n" "${COMPREPLY[@]}" | sort' _ "$@"
+}
+# expect "WORDS..." CANDIDATES: CANDIDATES one a line.
+expect() {
+  local expected=$1; shift
+  [ "$(complete_words "$@")" = "$expected" ] \
+    || fail "completing '$*': got [$(complete_words "$@" | tr '\n' ' ')], expected [$(tr '\n' ' ' <<< "$expected")]"
+}
+
+expect $'csv\njson\ntext' "$OVSQ" --format ""
+expect 'json' "$OVSQ" -f j
+expect $'csv\njson\ntext' "$OVSQ" --format =            # --format=<TAB>: bash splits at '='
+expect 'csv' "$OVSQ" --format = c
+expect $'asm\nast' "$OVSQ" --emit as
+expect $'asm\nast\nir\nobj' "$OVSQ" --emit ""
+expect '' "$OVSQ" --ring-pages ""                       # a number: nothing to offer
+
+# Options: every one of --help, by prefix.
+expect $'--filter-flows\n--flow-key-size\n--follow\n--format' "$OVSQ" --f
+expect $'--no-follow' "$OVSQ" --no
+
+# FILE.ovsq: *.ovsq files and directories.
+mkdir -p "$TEST_DIR/q/sub"
+touch "$TEST_DIR/q/a.ovsq" "$TEST_DIR/q/b.txt" "$TEST_DIR/q/c.ovsq"
+(cd "$TEST_DIR/q" && expect $'a.ovsq\nc.ovsq\nsub' "$OVSQ" "") || exit 1
+(cd "$TEST_DIR/q" && expect $'a.ovsq\nb.txt\nc.ovsq\nsub' "$OVSQ" -o "") || exit 1
+(cd "$TEST_DIR/q" && expect 'sub' "$OVSQ" --debug-dir "") || exit 1
+
+# Probe names after `on` in -e's query (bash passes the word unquoted):
+# those the target (here --binary) has, by prefix, after `on` or a comma.
+expect $'on flow_del\non flow_execute\non flow_get\non flow_put\non flow_result\non flow_sweep_result' \
+  "$OVSQ" --binary "$SIM" -e "'on flow_"
+expect $'on flow_result, reval_entry\non flow_result, reval_exit' "$OVSQ" -p 1 --binary "$SIM" -e '"on flow_result, reval_e'
+expect $'on upcall where x { count }; on upcall' "$OVSQ" --binary "$SIM" -e "'on upcall where x { count }; on upc"
+expect '' "$OVSQ" --binary "$SIM" -e "'on flow_result where fl"   # not a probe's place
+
+# -p: the PIDs of running ovs-vswitchd processes, and only those.
+start_sim vs "$SIM" --comm ovs-vswitchd
+expect "$SIM_PID" "$OVSQ" -p ""
+echo "ok: completion"
