@@ -74,10 +74,21 @@ def table(rows):
     n = len(head)
     # Left-adjusted and unhyphenated: table columns are narrow.
     out = [".ad l", ".nh", ".TS", "allbox;", " ".join(["lb"] * n), " ".join(["l"] * (n - 1) + ["lx"]) + "."]
-    # Only columns of long cells are text blocks (which wrap); the others
-    # keep their width, so a long name is never broken.
+    # Only columns of long sentences are text blocks (which wrap); the
+    # others keep their width, so a long name is never broken.
     rows = [(row + [""] * n)[:n] for row in [head] + body]
-    wraps = [any(len(row[c]) > 30 for row in rows) for c in range(n)]
+    wraps = [any(len(row[c]) > 30 and " " in row[c] for row in rows) for c in range(n)]
+    # Too wide for 80 columns once each column has its longest unbreakable
+    # part: a list instead, the first cell the tag, the others labelled.
+    def narrowest(c):
+        return max(len(w) for row in rows for w in (row[c].split() if wraps[c] else [row[c]]))
+    if sum(narrowest(c) for c in range(n)) + 3 * n > 70:
+        out = []
+        for row in rows[1:]:
+            out += [".TP", line_safe(inline(row[0])),
+                    line_safe("; ".join(inline(head[c]) + ": " + inline(row[c])
+                                        for c in range(1, n)))]
+        return out
     for row in rows:
         out.append("\t".join("T{\n" + line_safe(inline(c)) + "\nT}" if wraps[k]
                              else inline(c) for k, c in enumerate(row)))
