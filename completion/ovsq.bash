@@ -6,6 +6,10 @@
 # "text|json|csv" lists its choices; PID, FILE, PATH, DIR and QUERY say
 # what to complete), the probe names from `ovsq --list`.  It needs nothing
 # of the bash-completion package.
+#
+# Inside -e's quotes, bash (readline) closes the quote after a probe name
+# that is the only match: `-e 'on flow_res<TAB>` gives `-e 'on flow_result'`.
+# No completion option suppresses that.
 
 # The options of `ovsq --help`, one "NAMES<TAB>VALUE" line each:
 # "-f --format<TAB>text|json|csv", "--follow<TAB>".
