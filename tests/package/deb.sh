@@ -5,7 +5,6 @@
 # --version as the build's, and an installed example, run by its
 # `#!/usr/bin/env ovsq` line, traces the sim.
 . "$(dirname "$0")/../e2e/lib.sh"
-require_kernel
 
 src=$TEST_DIR/src
 mkdir -p "$src"
@@ -53,6 +52,7 @@ export PATH="$root/usr/bin:$PATH"
   || fail "installed ovsq --version: $(ovsq --version), the build's: $("$OVSQ" --version)"
 
 # An installed example, run as a script: its shebang finds the installed ovsq.
+require_kernel
 OVSQ=$root/usr/share/doc/ovsq/examples/idle-flows.ovsq
 start_sim sim "$SIM"
 start_ovsq -p "$SIM_PID"
