@@ -81,23 +81,18 @@ _ovsq() {
   case $value in
     "") ;;
     *"|"*)
-      local IFS='|'
-      # shellcheck disable=SC2207
-      COMPREPLY=($(compgen -W "$value" -- "$cur"))
+      mapfile -t COMPREPLY < <(IFS='|' compgen -W "$value" -- "$cur")
       return ;;
     PID)
-      # shellcheck disable=SC2207
-      COMPREPLY=($(compgen -W "$(_ovsq_vswitchd_pids)" -- "$cur"))
+      mapfile -t COMPREPLY < <(compgen -W "$(_ovsq_vswitchd_pids)" -- "$cur")
       return ;;
     FILE | PATH)
       compopt -o filenames 2>/dev/null
-      # shellcheck disable=SC2207
-      COMPREPLY=($(compgen -f -- "$cur"))
+      mapfile -t COMPREPLY < <(compgen -f -- "$cur")
       return ;;
     DIR)
       compopt -o filenames 2>/dev/null
-      # shellcheck disable=SC2207
-      COMPREPLY=($(compgen -d -- "$cur"))
+      mapfile -t COMPREPLY < <(compgen -d -- "$cur")
       return ;;
     QUERY)
       # A probe name after `on`, or after a comma in its list of probes.
@@ -119,13 +114,11 @@ _ovsq() {
       # shellcheck disable=SC2206
       all+=($names)
     done < <(_ovsq_options "$ovsq")
-    # shellcheck disable=SC2207
-    COMPREPLY=($(compgen -W "${all[*]}" -- "$cur"))
+    mapfile -t COMPREPLY < <(compgen -W "${all[*]}" -- "$cur")
     return
   fi
   # The query file: *.ovsq, and directories to find one in.
   compopt -o filenames 2>/dev/null
-  # shellcheck disable=SC2207
-  COMPREPLY=($(compgen -d -- "$cur") $(compgen -f -X '!*.ovsq' -- "$cur"))
+  mapfile -t COMPREPLY < <(compgen -d -- "$cur"; compgen -f -X '!*.ovsq' -- "$cur")
 }
 complete -F _ovsq ovsq

@@ -15,7 +15,9 @@ complete_words() {
     prev=${COMP_WORDS[COMP_CWORD - 1]}
     [ "$cur" = "=" ] && cur=""
     _ovsq "${COMP_WORDS[0]}" "$cur" "$prev"
-    printf "%s\n" "${COMPREPLY[@]}" | sort' _ "$@"
+    # One candidate a line; a newline inside one shows as \n.
+    printf -v nl "\n"
+    for c in "${COMPREPLY[@]}"; do printf "%s\n" "${c//$nl/\\n}"; done | sort' _ "$@"
 }
 # expect "WORDS..." CANDIDATES: CANDIDATES one a line.
 expect() {
@@ -38,9 +40,9 @@ expect $'--no-follow' "$OVSQ" --no
 
 # FILE.ovsq: *.ovsq files and directories.
 mkdir -p "$TEST_DIR/q/sub"
-touch "$TEST_DIR/q/a.ovsq" "$TEST_DIR/q/b.txt" "$TEST_DIR/q/c.ovsq"
-(cd "$TEST_DIR/q" && expect $'a.ovsq\nc.ovsq\nsub' "$OVSQ" "") || exit 1
-(cd "$TEST_DIR/q" && expect $'a.ovsq\nb.txt\nc.ovsq\nsub' "$OVSQ" -o "") || exit 1
+touch "$TEST_DIR/q/a.ovsq" "$TEST_DIR/q/b.txt" "$TEST_DIR/q/c.ovsq" "$TEST_DIR/q/d e.ovsq"
+(cd "$TEST_DIR/q" && expect $'a.ovsq\nc.ovsq\nd e.ovsq\nsub' "$OVSQ" "") || exit 1
+(cd "$TEST_DIR/q" && expect $'a.ovsq\nb.txt\nc.ovsq\nd e.ovsq\nsub' "$OVSQ" -o "") || exit 1
 (cd "$TEST_DIR/q" && expect 'sub' "$OVSQ" --debug-dir "") || exit 1
 
 # Probe names after `on` in -e's query (bash passes the word unquoted):
@@ -54,4 +56,24 @@ expect '' "$OVSQ" --binary "$SIM" -e "'on flow_result where fl"   # not a probe'
 # -p: the PIDs of running ovs-vswitchd processes, and only those.
 start_sim vs "$SIM" --comm ovs-vswitchd
 expect "$SIM_PID" "$OVSQ" -p ""
+
+# And in a real bash on a terminal (tmux), Tab as a user presses it: the
+# probe inside -e's quotes (bash closes the quote on a single match), an
+# option, and a double Tab listing --format's values.
+. "$(dirname "$0")/../e2e/tmux.sh"
+require_tmux
+printf '%s\n' "PS1='$ '" "PATH=$(dirname "$OVSQ"):\$PATH" ". '$COMPLETION'" > "$TEST_DIR/bashrc"
+tmux_start bash --noprofile --rcfile "$TEST_DIR/bashrc" -i
+tmux_wait '^\$$'   # (the screen's lines lose their trailing blanks)
+tmux_cmd send-keys -t s -l -- "ovsq --binary $SIM -e 'on flow_sw"
+tmux_cmd send-keys -t s Tab
+tmux_wait "^\\$ ovsq --binary $SIM -e 'on flow_sweep_result'\$"
+tmux_cmd send-keys -t s C-u
+tmux_cmd send-keys -t s -l -- "ovsq --no-f"
+tmux_cmd send-keys -t s Tab
+tmux_wait '^\$ ovsq --no-follow$'
+tmux_cmd send-keys -t s -l -- "--format "
+tmux_cmd send-keys -t s Tab Tab
+tmux_wait '^csv +json +text$'
+tmux_stop
 echo "ok: completion"
