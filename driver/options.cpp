@@ -39,7 +39,7 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
   po::options_description visible("Options");
   visible.add_options()
       ("help,h", "show this help and exit")
-      ("version", "show the version and exit")
+      ("version", "show the version, the LLVM, libbpf and libdw it was built with and the kernel's BPF features, and exit")
       ("expr,e", po::value(&options.query_text)->value_name("QUERY"), "run the query QUERY")
       ("pid,p", po::value(&pid)->value_name("PID"), "trace the process PID (default: the one running ovs-vswitchd)")
       ("binary", po::value(&options.binary)->value_name("PATH"),

@@ -22,9 +22,14 @@ for example in "$examples"/*; do
   [ -x "$example" ] || fail "$example is not executable"
 done
 
-# Run as a script (no kernel needed: --emit=ast stops before loading).
-PATH="$root/bin:$PATH" "$examples/idle-flows.ovsq" --binary "$SIM" --emit=ast > "$TEST_DIR/ast.out" 2> "$TEST_DIR/ast.err" \
-  || fail "the installed idle-flows.ovsq did not run: $(cat "$TEST_DIR/ast.err")"
-"$OVSQ" --binary "$SIM" --emit=ast "$SOURCE_ROOT/examples/idle-flows.ovsq" > "$TEST_DIR/expected.out"
-expect_same "$TEST_DIR/expected.out" "$TEST_DIR/ast.out"
+# Each runs as a script from there (no kernel needed: --emit=ast stops
+# before loading), and means what it means run from the source tree.
+for example in "$examples"/*; do
+  name=$(basename "$example")
+  [ "$(head -1 "$example")" = '#!/usr/bin/env ovsq' ] || fail "$name's first line is $(head -1 "$example")"
+  PATH="$root/bin:$PATH" "$example" --binary "$SIM" --emit=ast > "$TEST_DIR/ast.out" 2> "$TEST_DIR/ast.err" \
+    || fail "the installed $name did not run: $(cat "$TEST_DIR/ast.err")"
+  "$OVSQ" --binary "$SIM" --emit=ast "$SOURCE_ROOT/examples/$name" > "$TEST_DIR/expected.out"
+  expect_same "$TEST_DIR/expected.out" "$TEST_DIR/ast.out"
+done
 echo "ok: install layout"
