@@ -52,6 +52,9 @@ expect $'on flow_del\non flow_execute\non flow_get\non flow_put\non flow_result\
 expect $'on flow_result, reval_entry\non flow_result, reval_exit' "$OVSQ" -p 1 --binary "$SIM" -e '"on flow_result, reval_e'
 expect $'on upcall where x { count }; on upcall' "$OVSQ" --binary "$SIM" -e "'on upcall where x { count }; on upc"
 expect '' "$OVSQ" --binary "$SIM" -e "'on flow_result where fl"   # not a probe's place
+# No target named and none running: the ovs-vswitchd binary on PATH.
+mkdir "$TEST_DIR/fakebin" && ln -s "$SIM" "$TEST_DIR/fakebin/ovs-vswitchd"
+PATH="$TEST_DIR/fakebin:$PATH" expect 'on upcall' "$OVSQ" -e "'on upc"
 
 # -p: the PIDs of running ovs-vswitchd processes, and only those.
 start_sim vs "$SIM" --comm ovs-vswitchd
