@@ -5,6 +5,8 @@
 
 #include <iostream>
 
+#include "driver/version.h"
+
 namespace ovsq::driver {
 namespace po = boost::program_options;
 namespace {
@@ -37,18 +39,18 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
   po::options_description visible("Options");
   visible.add_options()
       ("help,h", "show this help and exit")
-      ("version", "show the version and exit")
-      ("expr,e", po::value(&options.query_text), "run the query QUERY")
-      ("pid,p", po::value(&pid), "trace the process PID (default: the one running ovs-vswitchd)")
-      ("binary", po::value(&options.binary),
+      ("version", "show the version, the LLVM, libbpf and libdw it was built with and the kernel's BPF features, and exit")
+      ("expr,e", po::value(&options.query_text)->value_name("QUERY"), "run the query QUERY")
+      ("pid,p", po::value(&pid)->value_name("PID"), "trace the process PID (default: the one running ovs-vswitchd)")
+      ("binary", po::value(&options.binary)->value_name("PATH"),
        "the traced executable; without -p, trace every process running it")
-      ("debug-file", po::value(&options.debug_file),
+      ("debug-file", po::value(&options.debug_file)->value_name("FILE"),
        "read DWARF types from this file instead of searching for them")
-      ("debug-dir", po::value(&options.debug_dirs),
+      ("debug-dir", po::value(&options.debug_dirs)->value_name("DIR"),
        "look for FILE.debug by build-id under this directory (default /usr/lib/debug)")
       ("list,l", po::bool_switch(&options.list),
        "list the binary's USDT probes and argument specs, then exit")
-      ("emit", po::value(&emit),
+      ("emit", po::value(&emit)->value_name("ast|ir|asm|obj"),
        "dump one stage instead of tracing: ast, ir, asm or obj")
       ("follow", "when the traced vswitchd exits, wait for the next ovs-vswitchd and trace it (the default without -p and --binary)")
       ("no-follow", "stop when the traced vswitchd exits")
@@ -56,10 +58,11 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
        "a session: type queries, run them in the background, look at the probes");
   for (size_t i = 0; i < pipeline::setting_specs().size(); ++i) {
     const pipeline::SettingSpec& spec = pipeline::setting_specs()[i];
-    visible.add_options()(spec.option, po::value(&setting_values[i]), spec.help);
+    visible.add_options()(spec.option, po::value(&setting_values[i])->value_name(spec.value),
+                          spec.help);
   }
   visible.add_options()
-      ("filter-flows", po::value(&options.settings.filter_flows),
+      ("filter-flows", po::value(&options.settings.filter_flows)->value_name("FLOW"),
        "keep only flows matching FLOW, an ODP-like flow such as \"ipv4(src=10.0.0.1),tcp(dst=443)\" (may be repeated)")
       ("quiet,q", po::bool_switch(&options.quiet), "no status lines on stderr")
       ("timings", po::bool_switch(&options.timings),
@@ -94,7 +97,7 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
     return std::nullopt;
   }
   if (vm.count("version")) {
-    std::cout << "ovsq " OVSQ_VERSION "\n";
+    print_version(std::cout);
     return std::nullopt;
   }
   if (vm.count("follow") && vm.count("no-follow"))

@@ -2,8 +2,13 @@
 # Installs, builds, starts the bundled vswitchd simulator (named
 # ovs-vswitchd, so ovsq finds it as it would the real one) and runs the
 # headline query against it while the simulator deletes flows for all
-# twelve reasons.  Run as root.
+# twelve reasons.  As root, or as a user with sudo.
 set -eu
+# Root is needed (apt-get, BPF): as another user, run again under sudo.
+if [ "$(id -u)" != 0 ]; then
+  command -v sudo > /dev/null || { echo "$0: run this as root (there is no sudo here)" >&2; exit 1; }
+  exec sudo -- "$0" "$@"
+fi
 cd "$(dirname "$0")/.."
 ./scripts/build.sh > /tmp/ovsq-build.log 2>&1 || { cat /tmp/ovsq-build.log; exit 1; }
 

@@ -15,7 +15,14 @@ grep -q '^    0x[0-9a-f]*  8@%r[a-z0-9]* 8@%r[a-z0-9]* 4@' "$TEST_DIR/list.out" 
   || fail "--list does not say which argument order flow_result passes"
 
 # --version and --help.
-[ "$("$OVSQ" --version)" = "ovsq 0.1.0" ] || fail "--version: $("$OVSQ" --version)"
+# --version: what it was built with (as llvm-config and pkg-config tell
+# this machine's build) and the kernel features found now.
+feature() { if [ -e "$1" ]; then echo yes; else echo no; fi; }
+if [ "$(id -u)" = 0 ]; then ring="yes"; else ring="unknown (Operation not permitted)"; fi
+expected="ovsq 0.1.0
+built with LLVM $("$LLVM_CONFIG" --version), libbpf $(pkg-config --modversion libbpf), libdw $(pkg-config --modversion libdw)
+kernel $(uname -r): ring buffer $ring, uprobe ref_ctr_offset $(feature /sys/bus/event_source/devices/uprobe/format/ref_ctr_offset), BTF $(feature /sys/kernel/btf/vmlinux)"
+[ "$("$OVSQ" --version)" = "$expected" ] || fail "--version: $("$OVSQ" --version), expected $expected"
 "$OVSQ" --help | grep -q -- '--emit' || fail "--help does not describe --emit"
 
 # --emit=obj -o FILE: a BPF ELF with BTF-described maps and a license.
