@@ -123,7 +123,6 @@ runtime::AggregationMap aggregation_map(const frontend::MapInfo& map,
   out.keys = key.components;
   out.key_size = key.size;
   out.value_size = aggregation_value_size(map.aggregation);
-  out.value_header = aggregation_name(map.aggregation);
   out.lhist_min = map.lhist_min;
   out.lhist_max = map.lhist_max;
   out.lhist_step = map.lhist_step;

@@ -15,8 +15,8 @@
 //              | '@' name ['[' expr (',' expr)* ']'] '=' (aggregation | expr)
 //              | 'delete' '@' name ['[' expr (',' expr)* ']']
 //              | 'exit'
-//   aggregation := 'count' ['(' ')'] | ('sum'|'avg'|'min'|'max'|'hist') '(' expr ')'
-//                | 'lhist' '(' expr ',' int ',' int ',' int ')'
+//   aggregation := 'count' ['(' ')'] | name '(' expr (',' int)* ')'
+//                  (support/aggregations.h lists them and their arguments)
 // Aggregation calls are also parsed where an expression may stand (as a
 // Call), so that sema can say why one cannot be used there.
 #include <array>
@@ -31,7 +31,8 @@
 #include "probes/catalog.h"
 #include "probes/odp_key.h"
 #include "probes/types.h"
-#include "support/aggregation_kind.h"
+#include "frontend/builtins.h"
+#include "support/aggregations.h"
 
 namespace ovsq::frontend {
 
@@ -78,13 +79,14 @@ struct MapRead {
   std::vector<ExprPtr> keys;
 };
 
-// name(args): an aggregation function (count, sum, avg, min, max, hist,
-// lhist).  Statements take them apart; anywhere else sema rejects them.
+// name(args): a function of frontend/builtins.h (str, meaning), or an
+// aggregation (support/aggregations.h), which statements take apart and
+// sema rejects anywhere else.
 struct Call {
   std::string name;
   SourceLoc name_loc;
   std::vector<ExprPtr> args;
-  bool has_parens = true;  // `count` may be written without ()
+  const FunctionInfo* function = nullptr;  // sema: which function it is
 };
 
 // base->member (arrow) or base.member.
@@ -192,8 +194,7 @@ struct Binding {
     Builtin,       // builtin
     Map,           // MapRead: map_id indexes Program::maps
   };
-  enum class BuiltinKind { None, Now, Walltime, Pid, Tid, Comm, Cpu, Probe };
-  BuiltinKind builtin = BuiltinKind::None;
+  Builtin builtin = Builtin::Now;  // Builtin
   int map_id = -1;
   Kind kind = Kind::None;
   int64_t constant = 0;

@@ -239,20 +239,12 @@ template <> struct action<g::call_expr> {
     ParseState::Named call = s.pop_named();
     std::vector<ExprPtr> args = s.take_from(call.mark);
     s.push(call.begin, s.prev_end,
-           Call{std::move(call.name), call.loc, std::move(args), true});
+           Call{std::move(call.name), call.loc, std::move(args)});
   }
 };
 
 // `count` may stand without parentheses.
-template <> struct action<g::agg_call> {
-  template <class Input> static void apply(const Input&, ParseState& s) {
-    ParseState::Named call = s.pop_named();
-    std::vector<ExprPtr> args = s.take_from(call.mark);
-    bool has_parens = s.source.text[s.prev_begin] == ')';
-    s.push(call.begin, s.prev_end,
-           Call{std::move(call.name), call.loc, std::move(args), has_parens});
-  }
-};
+template <> struct action<g::agg_call> : action<g::call_expr> {};
 
 template <> struct action<g::member_name> {
   template <class Input> static void apply(const Input& in, ParseState& s) {
@@ -355,8 +347,9 @@ template <> struct action<g::assign_stmt> {
     std::vector<ExprPtr> keys = s.take_from(map.mark);
     SourceLoc loc = s.loc_from(s.offset(in));
     s.tail = Tail::Expression;
-    if (const auto* id = value->as<Identifier>(); id && id->name == "count")
-      value->node = Call{"count", value->loc, {}, false};
+    if (const auto* id = value->as<Identifier>())
+      if (const AggregationInfo* info = find_aggregation(id->name); info && info->bare)
+        value->node = Call{id->name, value->loc, {}};
     if (const auto* call = value->as<Call>(); call && is_aggregation_function(call->name)) {
       AggregateStmt agg;
       agg.loc = loc;
@@ -526,7 +519,7 @@ template <class Rule> struct control : pg::normal<Rule> {
       char prev = text[s.prev_begin];
       if (in_block && at_end)
         throw syntax_failure(s.source.loc_at(s.block_begin), "unclosed '{'");
-      if (in_block && !found.empty() && is_one_of(found, OVSQ_TOP_KEYWORDS))
+      if (in_block && !found.empty() && is_one_of(found, g::kTopKeywords))
         throw syntax_failure(
             s.source.loc_at(offset, static_cast<uint32_t>(found.size())),
             "expected '}' to close the block before '" + std::string(found) +
@@ -534,7 +527,7 @@ template <class Rule> struct control : pg::normal<Rule> {
       // A second statement after a bare action: the braces are missing.
       if (!in_block && prev != '}' && s.tail != Tail::RunLimit && !at_end &&
           (text[offset] == '@' || (!found.empty() &&
-                                   is_one_of(found, OVSQ_STATEMENT_KEYWORDS))))
+                                   is_one_of(found, g::kStatementKeywords.c_str()))))
         throw syntax_failure(
             s.source.loc_at(offset, std::max<uint32_t>(
                                         1, static_cast<uint32_t>(found.size()))),

@@ -242,9 +242,21 @@ bool Sema::check_expr(Expr& expr, const Clause& clause) {
   if (expr.as<MemberAccess>()) return check_member(expr, clause);
   if (expr.as<Unary>()) return check_unary(expr, clause);
   if (expr.as<MapRead>()) return check_map_read(expr, clause);
-  if (const auto* call = expr.as<Call>()) {
-    if (call->name == "str") return check_str(expr, clause);
-    if (call->name == "meaning") return check_meaning(expr, clause);
+  if (auto* call = expr.as<Call>()) {
+    call->function = find_function(call->name);
+    if (call->function) {
+      if (call->args.size() < call->function->min_arguments ||
+          call->args.size() > call->function->max_arguments) {
+        diagnostics_.error(DiagnosticKind::WrongArgumentCount, expr.loc,
+                           {call->name, call->function->takes,
+                            std::to_string(call->args.size())});
+        return false;
+      }
+      switch (call->function->kind) {
+        case Function::Str: return check_str(expr, clause);
+        case Function::Meaning: return check_meaning(expr, clause);
+      }
+    }
     if (is_aggregation_function(call->name))
       diagnostics_.error(DiagnosticKind::AggregationInExpression, expr.loc,
                          {call->name});
@@ -261,12 +273,6 @@ bool Sema::check_expr(Expr& expr, const Clause& clause) {
 // (64 by default), read from the traced process.
 bool Sema::check_str(Expr& expr, const Clause& clause) {
   Call& call = *expr.as<Call>();
-  if (call.args.empty() || call.args.size() > 2) {
-    diagnostics_.error(DiagnosticKind::WrongArgumentCount, expr.loc,
-                       {"str", "1 or 2 arguments (pointer, length)",
-                        std::to_string(call.args.size())});
-    return false;
-  }
   Expr& pointer = *call.args[0];
   if (!check_expr(pointer, clause)) return false;
   if (pointer.type.kind != ValueType::Kind::Pointer &&
@@ -295,12 +301,6 @@ bool Sema::check_str(Expr& expr, const Clause& clause) {
 // ("flow idle timeout" for FDR_FLOW_IDLE), from the catalog.
 bool Sema::check_meaning(Expr& expr, const Clause& clause) {
   Call& call = *expr.as<Call>();
-  if (call.args.size() != 1) {
-    diagnostics_.error(DiagnosticKind::WrongArgumentCount, expr.loc,
-                       {"meaning", "1 argument (an enum value)",
-                        std::to_string(call.args.size())});
-    return false;
-  }
   Expr& value = *call.args[0];
   if (!check_expr(value, clause)) return false;
   if (value.type.kind != ValueType::Kind::Enum) {
@@ -373,8 +373,8 @@ bool Sema::check_identifier(Expr& expr, const Clause& clause) {
     return true;
   }
 
-  if (builtin_kind(name) != Binding::BuiltinKind::None)
-    return check_builtin(expr, clause);
+  if (const BuiltinInfo* builtin = find_builtin(name))
+    return check_builtin(expr, *builtin);
 
   if (TypeRef enum_type = debug_info_.find_enumerator(name)) {
     expr.binding.kind = Binding::Kind::EnumConstant;
@@ -421,21 +421,17 @@ probes::TypeRef Sema::probe_enum() {
   return probe_enum_ = &type;
 }
 
-bool Sema::check_builtin(Expr& expr, const Clause&) {
+bool Sema::check_builtin(Expr& expr, const BuiltinInfo& builtin) {
   expr.binding.kind = Binding::Kind::Builtin;
-  expr.binding.builtin = builtin_kind(expr.as<Identifier>()->name);
-  switch (expr.binding.builtin) {
-    case Binding::BuiltinKind::Now:
-    case Binding::BuiltinKind::Walltime: expr.type = integer(8, false); break;
-    case Binding::BuiltinKind::Pid:
-    case Binding::BuiltinKind::Tid:
-    case Binding::BuiltinKind::Cpu: expr.type = integer(4, false); break;
-    case Binding::BuiltinKind::Comm:
+  expr.binding.builtin = builtin.kind;
+  switch (builtin.type) {
+    case BuiltinType::U64: expr.type = integer(8, false); break;
+    case BuiltinType::U32: expr.type = integer(4, false); break;
+    case BuiltinType::Comm:
       expr.type.kind = ValueType::Kind::String;
       expr.type.size = 16;  // TASK_COMM_LEN
       break;
-    case Binding::BuiltinKind::Probe: expr.type = value_type(probe_enum()); break;
-    case Binding::BuiltinKind::None: return false;
+    case BuiltinType::ProbeEnum: expr.type = value_type(probe_enum()); break;
   }
   return true;
 }

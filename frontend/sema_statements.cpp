@@ -121,25 +121,21 @@ bool Sema::match_keys(int id, const std::vector<ExprPtr>& keys, SourceLoc loc) {
 
 bool Sema::check_aggregate(AggregateStmt& stmt, const Clause& clause) {
   Call& call = *stmt.call->as<Call>();
-  std::optional<AggregationKind> kind = aggregation_kind(call.name);
-  if (!kind) {
+  const AggregationInfo* info = find_aggregation(call.name);
+  if (!info) {
     diagnostics_.error_with_suggestion(DiagnosticKind::UnknownFunction,
                                        call.name_loc, {call.name}, call.name,
                                        aggregation_functions());
     return false;
   }
-  stmt.kind = *kind;
+  stmt.kind = info->kind;
   bool ok = check_keys(stmt.keys, clause);
-  size_t arity = aggregation_arity(*kind);
-  if (call.args.size() != arity) {
-    static const char* const kTakes[] = {
-        "no arguments", "1 argument (the value)", "", "",
-        "4 arguments (value, min, max, step)"};
+  if (call.args.size() != info->arguments) {
     diagnostics_.error(DiagnosticKind::WrongArgumentCount, stmt.call->loc,
-                       {call.name, kTakes[arity], std::to_string(call.args.size())});
+                       {call.name, info->takes, std::to_string(call.args.size())});
     return false;
   }
-  if (arity >= 1) {
+  if (info->arguments >= 1) {
     Expr& value = *call.args[0];
     if (!check_expr(value, clause)) return false;
     if (value.type.kind != ValueType::Kind::Integer &&
@@ -150,8 +146,9 @@ bool Sema::check_aggregate(AggregateStmt& stmt, const Clause& clause) {
       return false;
     }
   }
+  // lhist's constant bounds.
   int64_t bounds[3] = {0, 0, 1};
-  if (*kind == AggregationKind::Lhist) {
+  if (info->kind == AggregationKind::Lhist) {
     static const char* const kBound[] = {"min", "max", "step"};
     for (int i = 0; i < 3; ++i) {
       if (!constant_value(*call.args[i + 1], bounds[i])) {
@@ -161,7 +158,7 @@ bool Sema::check_aggregate(AggregateStmt& stmt, const Clause& clause) {
       }
     }
     if (bounds[0] >= bounds[1] || bounds[2] <= 0 ||
-        (bounds[1] - bounds[0]) / bounds[2] > kMaxLhistBuckets) {
+        lhist_buckets(bounds[0], bounds[1], bounds[2]) > uint64_t(kMaxLhistBuckets)) {
       diagnostics_.error(DiagnosticKind::LhistBadRange, stmt.call->loc,
                          {std::to_string(bounds[0]), std::to_string(bounds[1]),
                           std::to_string(bounds[2]),
@@ -180,7 +177,7 @@ bool Sema::check_aggregate(AggregateStmt& stmt, const Clause& clause) {
     map.anonymous = anonymous;
     map.first_loc = anonymous ? stmt.loc : stmt.map_loc;
     map.is_aggregation = true;
-    map.aggregation = *kind;
+    map.aggregation = info->kind;
     map.lhist_min = bounds[0];
     map.lhist_max = bounds[1];
     map.lhist_step = bounds[2];
@@ -201,7 +198,7 @@ bool Sema::check_aggregate(AggregateStmt& stmt, const Clause& clause) {
                         "it cannot also hold an aggregation"});
     return false;
   }
-  if (map.aggregation != *kind || map.lhist_min != bounds[0] ||
+  if (map.aggregation != info->kind || map.lhist_min != bounds[0] ||
       map.lhist_max != bounds[1] || map.lhist_step != bounds[2]) {
     diagnostics_.error(DiagnosticKind::MapKindMismatch, loc,
                        {name,

@@ -10,20 +10,19 @@
 //
 // Aggregation maps (AggregationMap): BPF_MAP_TYPE_PERCPU_HASH, key = the
 // key columns at their offsets (each 8-byte aligned, zero-padded), plus for
-// hist/lhist a trailing u64 bucket index; value per CPU, by kind:
-//   Count: u64 count            Sum: s64 sum          Avg: {s64 sum; u64 count}
-//   Min/Max: {s64 value; u64 count} (count 0: no value on that CPU)
-//   Hist/Lhist: u64 count (of that bucket)
+// hist/lhist a trailing u64 bucket index; value per CPU as
+// support/aggregations.h says for each kind (min/max: count 0 is no value
+// on that CPU).
 // Hist buckets: index 0 holds values < 0, 1 holds 0, k >= 2 holds
 // [2^(k-2), 2^(k-1)).  Lhist buckets: 0 holds values < min, 1 + i holds
 // [min + i*step, min + (i+1)*step), and the last, 1 + (max-min)/step,
-// holds values >= max.
+// holds values >= max (1 + lhist_buckets(min, max, step)).
 #include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "support/aggregation_kind.h"
+#include "support/aggregations.h"
 
 namespace ovsq::runtime {
 
@@ -105,7 +104,6 @@ struct AggregationMap {
   std::vector<Column> keys;  // offsets from the start of the key
   uint32_t key_size = 0;     // Hist/Lhist: includes the trailing u64 bucket
   uint32_t value_size = 8;   // per CPU
-  std::string value_header;  // "count", "sum", "avg", "min", "max", "hist"...
   int64_t lhist_min = 0, lhist_max = 0, lhist_step = 1;
   uint32_t max_entries = 0;
 };

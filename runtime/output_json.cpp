@@ -186,9 +186,11 @@ class JsonOutput final : public Output {
           }
           line_ += "]";
         } else {
-          line_ += ",\"value\":" + value_text(map, row);
-          if (map.kind == AggregationKind::Avg)
-            line_ += ",\"count\":" + number(row.count);
+          for (const AggregationValue& v : row.values) {
+            line_ += ",";
+            append_json_string(line_, json_value_name(map, v));
+            line_ += ":" + value_text(v);
+          }
         }
         line_ += "}";
       }

@@ -326,7 +326,7 @@ AggregationMap flows_map() {
       "@flows", AggregationKind::Count,
       {enum_column("reason", 0, 4, {{1, "IDLE"}, {2, "TOO_EXPENSIVE"}}),
        column("port", ColumnKind::Unsigned, 8, 4)},
-      16, "count");
+      16);
 }
 
 std::vector<RawEntry> flows_entries() {
@@ -348,10 +348,10 @@ TEST_F(TextAggregations, ValueTableWithKeys) {
 
 TEST_F(TextAggregations, IntervalHeaderThenEveryTable) {
   AggregationMap flows = flows_map();
-  AggregationMap total = aggregation("@total", AggregationKind::Sum, {}, 8, "sum");
+  AggregationMap total = aggregation("@total", AggregationKind::Sum, {}, 8);
   AggregationMap none = aggregation("count by port", AggregationKind::Count,
                                     {column("port", ColumnKind::Unsigned, 0, 4)},
-                                    8, "count");
+                                    8);
   std::vector<RawEntry> sum = {
       entry(words({0}), words({static_cast<uint64_t>(-12), 2}))};
   std::vector<AggregationTable> tables = {
@@ -378,7 +378,7 @@ TEST_F(TextAggregations, IntervalHeaderThenEveryTable) {
 TEST_F(TextAggregations, AvgHasAvgAndCount) {
   AggregationMap map = aggregation(
       "@lat", AggregationKind::Avg,
-      {column("port", ColumnKind::Unsigned, 0, 8)}, 8, "avg");
+      {column("port", ColumnKind::Unsigned, 0, 8)}, 8);
   std::vector<RawEntry> entries = {
       entry(words({1}), words({10, 2, 5, 1})),
       entry(words({2}), words({static_cast<uint64_t>(-7), 2, 0, 0}))};
@@ -388,7 +388,7 @@ TEST_F(TextAggregations, AvgHasAvgAndCount) {
             "   1    5      3\n"
             "   2   -3      2\n"
             "\n");
-  AggregationMap nokey = aggregation("@a", AggregationKind::Avg, {}, 8, "avg");
+  AggregationMap nokey = aggregation("@a", AggregationKind::Avg, {}, 8);
   EXPECT_EQ(text_of({decode_aggregation(
                 nokey, std::vector<RawEntry>{entry(words({0}), words({15, 3}))},
                 1)}),
@@ -400,7 +400,7 @@ TEST_F(TextAggregations, MinMaxAndTextKeysLeftAligned) {
       "@worst", AggregationKind::Max,
       {column("dev", ColumnKind::String, 0, 8),
        column("delta", ColumnKind::Signed, 8, 8)},
-      16, "max");
+      16);
   auto key = [](std::string_view dev, int64_t delta) {
     return Bytes(16).text(0, dev).set(8, delta).bytes;
   };
@@ -416,7 +416,7 @@ TEST_F(TextAggregations, MinMaxAndTextKeysLeftAligned) {
 }
 
 TEST_F(TextAggregations, HistogramBars) {
-  AggregationMap map = aggregation("@h", AggregationKind::Hist, {}, 8, "hist");
+  AggregationMap map = aggregation("@h", AggregationKind::Hist, {}, 8);
   std::vector<RawEntry> entries = {entry(words({0}), words({1})),
                                    entry(words({2}), words({2})),
                                    entry(words({3}), words({104}))};
@@ -434,7 +434,7 @@ TEST_F(TextAggregations, HistogramPerKeyWithPowerOf1024Labels) {
       "@sizes", AggregationKind::Hist,
       {enum_column("reason", 0, 4, {{1, "IDLE"}, {2, "TOO_EXPENSIVE"}}),
        column("port", ColumnKind::Unsigned, 8, 4)},
-      24, "hist");
+      24);
   std::vector<RawEntry> entries = {
       entry(words({1, 3, 12}), words({5})),   // [1K, 2K)
       entry(words({1, 3, 13}), words({10})),  // [2K, 4K)
@@ -463,7 +463,7 @@ TEST_F(TextAggregations, HistogramPerKeyWithPowerOf1024Labels) {
 }
 
 TEST_F(TextAggregations, LinearHistogramLabels) {
-  AggregationMap map = aggregation("@l", AggregationKind::Lhist, {}, 8, "lhist");
+  AggregationMap map = aggregation("@l", AggregationKind::Lhist, {}, 8);
   map.lhist_min = -10;
   map.lhist_max = 2000;
   map.lhist_step = 1000;
@@ -634,11 +634,11 @@ TEST(JsonOutput, Aggregations) {
   AggregationMap flows = flows_map();
   AggregationMap big = aggregation("count, by \"port\"", AggregationKind::Count,
                                    {column("port", ColumnKind::Unsigned, 0, 8)},
-                                   8, "count");
+                                   8);
   AggregationMap avg = aggregation("@lat", AggregationKind::Avg,
                                    {column("dev", ColumnKind::String, 0, 8)},
-                                   8, "avg");
-  AggregationMap empty = aggregation("@none", AggregationKind::Max, {}, 8, "max");
+                                   8);
+  AggregationMap empty = aggregation("@none", AggregationKind::Max, {}, 8);
   std::vector<RawEntry> big_entries = {entry(words({1}), words({UINT64_MAX}))};
   std::vector<RawEntry> avg_entries = {
       entry(Bytes(8).text(0, "br0").bytes,
@@ -671,8 +671,8 @@ TEST(JsonOutput, Aggregations) {
 TEST(JsonOutput, Histograms) {
   AggregationMap hist = aggregation(
       "@h", AggregationKind::Hist,
-      {column("port", ColumnKind::Unsigned, 0, 4)}, 16, "hist");
-  AggregationMap lhist = aggregation("@l", AggregationKind::Lhist, {}, 8, "lhist");
+      {column("port", ColumnKind::Unsigned, 0, 4)}, 16);
+  AggregationMap lhist = aggregation("@l", AggregationKind::Lhist, {}, 8);
   lhist.lhist_min = 0;
   lhist.lhist_max = 20;
   lhist.lhist_step = 10;
@@ -772,8 +772,8 @@ TEST(CsvOutput, SeveralRowLayoutsStartWithTheirLabel) {
 
 TEST(CsvOutput, AggregationTablesThenEventsResume) {
   AggregationMap flows = flows_map();
-  AggregationMap avg = aggregation("@lat", AggregationKind::Avg, {}, 8, "avg");
-  AggregationMap hist = aggregation("@h, sizes", AggregationKind::Hist, {}, 8, "hist");
+  AggregationMap avg = aggregation("@lat", AggregationKind::Avg, {}, 8);
+  AggregationMap hist = aggregation("@h, sizes", AggregationKind::Hist, {}, 8);
   std::vector<RawEntry> avg_entries = {entry(words({0}), words({10, 4}))};
   std::vector<RawEntry> hist_entries = {entry(words({0}), words({1})),
                                         entry(words({2}), words({3})),

@@ -72,20 +72,14 @@ inline RawEntry entry(std::vector<uint8_t> key, std::vector<uint8_t> values) {
 }
 
 inline AggregationMap aggregation(std::string title, AggregationKind kind,
-                                  std::vector<Column> keys, uint32_t key_size,
-                                  std::string value_header) {
+                                  std::vector<Column> keys, uint32_t key_size) {
   AggregationMap map;
   map.bpf_name = "agg";
   map.title = std::move(title);
   map.kind = kind;
   map.keys = std::move(keys);
   map.key_size = key_size;
-  map.value_size = (kind == AggregationKind::Avg ||
-                    kind == AggregationKind::Min ||
-                    kind == AggregationKind::Max)
-                       ? 16
-                       : 8;
-  map.value_header = std::move(value_header);
+  map.value_size = aggregation_value_size(kind);
   return map;
 }
 
