@@ -68,15 +68,7 @@ runtime::EventLayout event_layout(const std::string& label,
   uint32_t offset = kEventHeaderBytes;
   for (size_t i = 0; i < exprs.size(); ++i) {
     runtime::Column column = column_for(exprs[i]->type, headers[i]);
-    uint32_t align = 8;
-    switch (column.kind) {
-      case runtime::ColumnKind::String:
-      case runtime::ColumnKind::Ipv4:
-      case runtime::ColumnKind::Ipv6:
-      case runtime::ColumnKind::Mac: align = 1; break;
-      case runtime::ColumnKind::FlowKey: align = 8; break;
-      default: align = std::min<uint32_t>(column.size, 8);
-    }
+    uint32_t align = runtime::column_alignment(column.kind, column.size);
     offset = (offset + align - 1) / align * align;
     column.offset = offset;
     offset += column.size;

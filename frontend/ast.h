@@ -33,6 +33,7 @@
 #include "probes/types.h"
 #include "frontend/builtins.h"
 #include "support/aggregations.h"
+#include "support/printf_conversion.h"
 
 namespace ovsq::frontend {
 
@@ -233,10 +234,10 @@ struct PrintStmt {
 // One piece of a printf format, as sema parsed it: literal text, then
 // (when arg >= 0) one conversion of argument `arg`.
 struct FormatPiece {
-  std::string literal;     // "%%" already turned into "%"
+  std::string literal;          // "%%" already turned into "%"
   int arg = -1;
-  std::string conversion;  // the whole conversion, e.g. "%-8s", "%5llu"
-  SourceLoc loc;           // of the conversion in the source
+  PrintfConversion conversion;  // parsed: "%-8s", "%5llu" (as "%5u")
+  SourceLoc loc;                // of the conversion in the source
 };
 
 struct PrintfStmt {

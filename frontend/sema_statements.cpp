@@ -297,7 +297,7 @@ bool Sema::check_printf(PrintfStmt& stmt, const Clause& clause) {
     return false;
   }
   size_t n_conversions = 0;
-  for (const FormatConversion& c : conversions) n_conversions += c.letter != 0;
+  for (const FormatConversion& c : conversions) n_conversions += c.has_conversion;
   if (n_conversions != stmt.args.size()) {
     SourceLoc loc = n_conversions < stmt.args.size()
                         ? stmt.args[n_conversions]->loc
@@ -313,16 +313,16 @@ bool Sema::check_printf(PrintfStmt& stmt, const Clause& clause) {
   for (const FormatConversion& c : conversions) {
     FormatPiece piece;
     piece.literal = c.literal;
-    if (c.letter != 0) {
+    if (c.has_conversion) {
       Expr& value = *stmt.args[arg];
       piece.arg = int(arg++);
-      piece.conversion = c.conversion;
+      piece.conversion = c.spec;
       piece.loc = source_loc(c.offset, c.length);
       const ValueType& t = value.type;
       const char* needs = nullptr;
-      if (c.letter == 's') {
+      if (c.spec.letter == 's') {
         if (!require_value(value)) return false;
-      } else if (c.letter == 'p') {
+      } else if (c.spec.letter == 'p') {
         if (t.kind != ValueType::Kind::Pointer && t.kind != ValueType::Kind::Integer)
           needs = "a pointer";
       } else if (!t.is_scalar()) {
@@ -330,7 +330,7 @@ bool Sema::check_printf(PrintfStmt& stmt, const Clause& clause) {
       }
       if (needs) {
         diagnostics_.error(DiagnosticKind::PrintfTypeMismatch, value.loc,
-                           {c.conversion, needs, text(value), describe(t)});
+                           {c.spec.text, needs, text(value), describe(t)});
         return false;
       }
     }

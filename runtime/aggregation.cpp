@@ -25,41 +25,30 @@ int three_way(T a, T b) {
 int compare_column(const Column& c, const uint8_t* a, const uint8_t* b) {
   const uint8_t* pa = a + c.offset;
   const uint8_t* pb = b + c.offset;
-  switch (c.kind) {
-    case ColumnKind::Unsigned:
-    case ColumnKind::Pointer:
-    case ColumnKind::Bool:
+  auto sign_of = [](int r) { return r < 0 ? -1 : r > 0 ? 1 : 0; };
+  KeyOrder order = column_kind_info(c.kind).order;
+  if (order == KeyOrder::Enum)
+    order = enum_is_signed(c) ? KeyOrder::Signed : KeyOrder::Unsigned;
+  switch (order) {
+    case KeyOrder::Unsigned:
       return three_way(read_unsigned(pa, c.size), read_unsigned(pb, c.size));
-    case ColumnKind::Signed:
+    case KeyOrder::Signed:
+    case KeyOrder::Enum:
       return three_way(read_signed(pa, c.size), read_signed(pb, c.size));
-    case ColumnKind::Enum:
-      return enum_is_signed(c)
-                 ? three_way(read_signed(pa, c.size), read_signed(pb, c.size))
-                 : three_way(read_unsigned(pa, c.size),
-                             read_unsigned(pb, c.size));
-    case ColumnKind::Ufid: {
-      // The text is the four words in order, each fixed-width hex.
+    case KeyOrder::Words:  // a ufid's text is its words in order, fixed-width hex
       for (uint32_t i = 0; i + 4 <= std::min<uint32_t>(c.size, 16); i += 4)
         if (int r = three_way(read_unsigned(pa + i, 4), read_unsigned(pb + i, 4)))
           return r;
       return 0;
-    }
-    case ColumnKind::Ipv4:
-    case ColumnKind::Ipv6:
-    case ColumnKind::Mac:
-    case ColumnKind::FlowKey: {  // network order: bytes sort as addresses
-      int r = std::memcmp(pa, pb, c.size);
-      return r < 0 ? -1 : r > 0 ? 1 : 0;
-    }
-    case ColumnKind::String: {
+    case KeyOrder::Bytes: return sign_of(std::memcmp(pa, pb, c.size));
+    case KeyOrder::Text: {
       auto text = [&](const uint8_t* p) {
         const void* nul = std::memchr(p, 0, c.size);
         size_t n = nul ? static_cast<const uint8_t*>(nul) - p : c.size;
         return std::string_view(reinterpret_cast<const char*>(p), n);
       };
       // string_view compares chars as unsigned (char_traits<char>).
-      int r = text(pa).compare(text(pb));
-      return r < 0 ? -1 : r > 0 ? 1 : 0;
+      return sign_of(text(pa).compare(text(pb)));
     }
   }
   return 0;
@@ -273,9 +262,8 @@ AggregationTable decode_aggregation(const AggregationMap& map,
   table.rows.reserve(pending.size());
   for (Pending& p : pending) {
     for (const Column& c : map.keys)
-      p.row.key.push_back(
-          {value_text(c, p.key.data()),
-           c.kind == ColumnKind::Unsigned || c.kind == ColumnKind::Signed});
+      p.row.key.push_back({value_text(c, p.key.data()),
+                           column_kind_info(c.kind).json == JsonForm::Number});
     table.rows.push_back(std::move(p.row));
   }
   return table;

@@ -22,6 +22,8 @@
 #include <utility>
 #include <vector>
 
+#include "runtime/column_kinds.h"
+#include "support/printf_conversion.h"
 #include "support/aggregations.h"
 
 namespace ovsq::runtime {
@@ -41,24 +43,7 @@ inline constexpr uint32_t kExitEventId = 0xffffffff;
 inline constexpr const char* kBeginTrigger = "ovsq_begin_trigger";
 inline constexpr const char* kEndTrigger = "ovsq_end_trigger";
 
-enum class ColumnKind {
-  Unsigned,  // size 1/2/4/8, printed in decimal
-  Signed,    // size 1/2/4/8, printed in decimal
-  Bool,      // printed as true/false
-  Enum,      // printed by enumerator name, or the number when it has none
-  Pointer,   // printed as 0x... hex
-  Ufid,      // 16 bytes, ovs_u128 u32[4], printed as ufid:%08x-%04x-...
-  String,    // `size` bytes of text, NUL-padded (may fill all `size`)
-  Ipv4,      // 4 bytes, network order: 192.168.10.10
-  Ipv6,      // 16 bytes, network order: 2001:db8::1 (inet_ntop's form)
-  Mac,       // 6 bytes: 0e:04:47:fc:74:51
-  // A datapath flow key: u64 its length in the target, u32 the bytes
-  // copied (0: unreadable), u32 padding, then `size - 16` bytes; printed as
-  // an ODP flow string (runtime/odp_key_format.h), marked when truncated.
-  // Column::masked (`flow`): two such halves, the key's then the mask's,
-  // printed as dpctl/dump-flows prints the match (runtime/odp_flow_format.h).
-  FlowKey,
-};
+// ColumnKind and what each kind is: runtime/column_kinds.h.
 
 struct Column {
   std::string header;   // as the user wrote the expression
@@ -70,13 +55,14 @@ struct Column {
 };
 
 // One piece of a printf event: literal text, then (when column >= 0) the
-// column's value formatted by `conversion` (a C conversion whose argument
-// sema checked against the column's kind: %d %i %u %x %X %o %s %c %p with
-// flags, width and precision; %s formats any column as its text form).
+// column's value formatted by `conversion`, parsed by the frontend
+// (support/printf_conversion.h), whose argument sema checked against the
+// column's kind: %d %i %u %x %X %o %s %c %p with flags, width and
+// precision; %s formats any column as its text form.
 struct PrintfPiece {
   std::string literal;
   int column = -1;
-  std::string conversion;
+  PrintfConversion conversion;
 };
 
 struct EventLayout {

@@ -134,8 +134,7 @@ class JsonOutput final : public Output {
       append_json_key(line_, p->names[i]);
       value_.clear();
       append_value(value_, c, data.data());
-      if (c.kind == ColumnKind::Unsigned || c.kind == ColumnKind::Signed ||
-          c.kind == ColumnKind::Bool)
+      if (column_kind_info(c.kind).json != JsonForm::String)
         line_ += value_;  // a number, true or false
       else
         append_json_string(line_, value_);

@@ -19,6 +19,7 @@ namespace {
 
 using nlohmann::json;
 using test::aggregation;
+using test::piece;
 using test::Bytes;
 using test::column;
 using test::entry;
@@ -100,7 +101,7 @@ TEST(TextOutput, RowsAsTheEventPrinterPrintsThem) {
 TEST(TextOutput, PrintfLinesHaveNoLabelAndOneRowLayoutHasNone) {
   std::vector<EventLayout> layouts = {
       port_layout(0, "upcall:recv"),
-      printf_layout(1, {{"seen ", 0, "%u"}, {"\n", -1, ""}},
+      printf_layout(1, {piece("seen ", 0, "%u"), piece("\n", -1, "")},
                     {column("n", ColumnKind::Unsigned, 8, 4)})};
   Capture c(OutputFormat::Text, layouts);
   c->start();
@@ -141,7 +142,7 @@ TEST(Output, MalformedEventsAreRejectedAndExitIsIgnored) {
 std::string printf_of(const Column& col, const Event& e,
                       const std::string& conversion) {
   EventLayout layout = printf_layout(
-      0, {{"<", 0, conversion}, {">", -1, ""}}, {col},
+      0, {piece("<", 0, conversion), piece(">", -1, "")}, {col},
       static_cast<uint32_t>(e.bytes.size()));
   Capture c(OutputFormat::Text, {layout});
   c->start();
@@ -263,7 +264,7 @@ TEST(Printf, ConversionsAreRebuiltNotTrusted) {
   EXPECT_EQ(printf_of(u32, seven, "%.5000d").size(), 1002u);
 
   // A piece naming a column that does not exist: its literal only.
-  EventLayout layout = printf_layout(0, {{"a", 3, "%d"}, {"b\n", -1, ""}},
+  EventLayout layout = printf_layout(0, {piece("a", 3, "%d"), piece("b\n", -1, "")},
                                      {u32});
   Capture c(OutputFormat::Text, {layout});
   EXPECT_TRUE(c->event(seven.bytes));
@@ -273,8 +274,8 @@ TEST(Printf, ConversionsAreRebuiltNotTrusted) {
 TEST(Printf, SeveralPiecesMakeOneLine) {
   EventLayout layout = printf_layout(
       0,
-      {{"flow ", 0, "%s"}, {" on port ", 1, "%-4u"}, {"(", 2, "%#x"},
-       {")\n", -1, ""}},
+      {piece("flow ", 0, "%s"), piece(" on port ", 1, "%-4u"), piece("(", 2, "%#x"),
+       piece(")\n", -1, "")},
       {reason_column(8), column("port", ColumnKind::Unsigned, 12, 4),
        column("skb", ColumnKind::Pointer, 16, 8)},
       24);
@@ -619,7 +620,7 @@ TEST(JsonOutput, StringsAreEscapedAndAlwaysValidUtf8) {
 
 TEST(JsonOutput, PrintfRecords) {
   EventLayout layout = printf_layout(
-      3, {{"port ", 0, "%u"}, {" is \"up\"\n", -1, ""}},
+      3, {piece("port ", 0, "%u"), piece(" is \"up\"\n", -1, "")},
       {column("port", ColumnKind::Unsigned, 8, 4)});
   layout.label = "upcall:recv";
   Capture c(OutputFormat::Json, {port_layout(0, "x"), layout});
@@ -733,9 +734,9 @@ TEST(CsvOutput, OneRowLayoutAndQuoting) {
                     column("port", ColumnKind::Unsigned, 16, 4),
                     column("say \"x\", y", ColumnKind::Bool, 20, 1)};
   EventLayout text = printf_layout(
-      1, {{"a,", 0, "%u"}, {"\nb \"q\"\n", -1, ""}},
+      1, {piece("a,", 0, "%u"), piece("\nb \"q\"\n", -1, "")},
       {column("n", ColumnKind::Unsigned, 8, 4)});
-  EventLayout plain = printf_layout(2, {{"plain text", -1, ""}}, {});
+  EventLayout plain = printf_layout(2, {piece("plain text", -1, "")}, {});
   Capture c(OutputFormat::Csv, {layout, text, plain});
   c->start();
   ASSERT_TRUE(c->event(Event(0, 24).text(8, "a,b").set<uint32_t>(16, 3).bytes));

@@ -83,6 +83,19 @@ inline AggregationMap aggregation(std::string title, AggregationKind kind,
   return map;
 }
 
+// A printf piece whose conversion is parsed as the frontend parses it
+// (support/printf_conversion.h); one that does not parse formats as %s,
+// which is also what a frontend that refused it would leave.
+inline PrintfPiece piece(std::string literal, int column,
+                         std::string_view conversion) {
+  PrintfPiece p{std::move(literal), column, {}};
+  if (conversion.starts_with("%")) {
+    PrintfParse parsed = parse_printf_conversion(conversion);
+    if (parsed.ok && parsed.length == conversion.size()) p.conversion = parsed.conversion;
+  }
+  return p;
+}
+
 // 2026-11-25T14:03:07.123Z
 inline std::chrono::system_clock::time_point test_time() {
   return std::chrono::system_clock::time_point(
