@@ -186,7 +186,8 @@ struct Binding {
   enum class Kind {
     None,
     ProbeArg,      // per_probe[i].arg_index: argument of the clause's probe i
-    DerivedUfid,   // per_probe[i]: ukey->ufid (inline) or *put->ufid
+    DerivedField,  // per_probe[i]: a ufid, ukey->ufid (inline) or *put->ufid;
+                   // the catalog's other derived fields are flow keys
     FlowKey,       // per_probe[i]: the key's pointer and length (ukey->key,
                    // put->key, upcall's key); a derived field or an argument
     FlowKeyField,  // MemberAccess `key.ipv4.src`: odp_field in the base key
@@ -201,7 +202,7 @@ struct Binding {
   int64_t constant = 0;
   uint64_t offset = 0;
   const probes::OdpField* odp_field = nullptr;  // FlowKeyField
-  // ProbeArg and DerivedUfid: one entry per probe of the clause, in the
+  // ProbeArg and DerivedField: one entry per probe of the clause, in the
   // order of Clause::probes (the same name can sit at different argument
   // positions, or behind a pointer in one probe and inline in another).
   std::vector<FieldSource> per_probe;

@@ -327,7 +327,7 @@ bool Sema::check_identifier(Expr& expr, const Clause& clause) {
   if (is_arg || is_derived) {
     const ProbeRef& first = *first_probe;
     expr.binding.kind =
-        is_arg ? Binding::Kind::ProbeArg : Binding::Kind::DerivedUfid;
+        is_arg ? Binding::Kind::ProbeArg : Binding::Kind::DerivedField;
     for (const ProbeRef& probe : clause.probes) {
       const probes::CatalogProbe& catalog = *probe.catalog;
       FieldSource source;
@@ -366,7 +366,7 @@ bool Sema::check_identifier(Expr& expr, const Clause& clause) {
     if (is_arg) {
       expr.type = value_type(
           arg_type(first.catalog->args[first.catalog->arg_index(name)]));
-    } else {
+    } else {  // not a flow key, so a ufid (catalog_test checks)
       expr.type.kind = ValueType::Kind::Ufid;
       expr.type.size = 16;
     }
