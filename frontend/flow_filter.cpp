@@ -24,7 +24,7 @@ struct Scanner {
     return source.loc_at(uint32_t(begin), uint32_t(std::max<size_t>(end - begin, 1)));
   }
   void fail(size_t begin, size_t end, const std::string& why) {
-    diagnostics.error(DiagnosticKind::FlowFilterSyntax, loc(begin, end), {why});
+    diagnostics.error<DiagnosticKind::FlowFilterSyntax>(loc(begin, end), {why});
   }
   // [A-Za-z0-9_]+
   std::string word() {
@@ -162,8 +162,7 @@ std::optional<ExprPtr> parse_flow_filter(const Source& source, Diagnostics& diag
     ++s.at;
     bool has_fields = probes::odp_attr_has_fields(attr);
     if (!has_fields && !probes::find_odp_field(attr, "")) {
-      diagnostics.error_with_suggestion(DiagnosticKind::UnknownFlowField,
-                                        s.loc(attr_begin, attr_begin + attr.size()),
+      diagnostics.error_with_suggestion<DiagnosticKind::UnknownFlowField>(s.loc(attr_begin, attr_begin + attr.size()),
                                         {attr}, attr, paths);
       return std::nullopt;
     }
@@ -182,8 +181,7 @@ std::optional<ExprPtr> parse_flow_filter(const Source& source, Diagnostics& diag
       const probes::OdpField* field = probes::find_odp_field(attr, name);
       if (!field) {
         std::string path = attr + "." + name;
-        diagnostics.error_with_suggestion(DiagnosticKind::UnknownFlowField,
-                                          s.loc(field_begin, field_begin + name.size()),
+        diagnostics.error_with_suggestion<DiagnosticKind::UnknownFlowField>(s.loc(field_begin, field_begin + name.size()),
                                           {path}, path, paths);
         return std::nullopt;
       }
@@ -192,7 +190,7 @@ std::optional<ExprPtr> parse_flow_filter(const Source& source, Diagnostics& diag
       SourceLoc value_loc = s.loc(value_begin, value_begin + value.size());
       ExprPtr literal = literal_for(*field, value, value_loc);
       if (!literal) {
-        diagnostics.error(DiagnosticKind::FlowFilterValue, value_loc,
+        diagnostics.error<DiagnosticKind::FlowFilterValue>(value_loc,
                           {value, field->path(), value_description(*field)});
         return std::nullopt;
       }

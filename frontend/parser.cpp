@@ -144,9 +144,9 @@ template <> struct action<g::integer> {
       }
     }
     auto too_large = [&] {
-      return ParseFailure{multiplier ? DiagnosticKind::DurationTooLarge
-                                     : DiagnosticKind::IntegerTooLarge,
-                          s.loc(in), {std::string(text)}, {}};
+      return multiplier
+                 ? parse_failure<DiagnosticKind::DurationTooLarge>(s.loc(in), {text})
+                 : parse_failure<DiagnosticKind::IntegerTooLarge>(s.loc(in), {text});
     };
     uint64_t value = 0;
     for (char c : digits) {
@@ -170,7 +170,7 @@ template <class Rule, DiagnosticKind Invalid,
 struct address_action {
   template <class Input> static void apply(const Input& in, ParseState& s) {
     std::optional<AddressLiteral> literal = Parse(in.string_view());
-    if (!literal) throw ParseFailure{Invalid, s.loc(in), {in.string()}, {}};
+    if (!literal) throw parse_failure<Invalid>(s.loc(in), {in.string()});
     s.push(s.offset(in), s.offset(in) + in.size(), *literal);
   }
 };
@@ -436,16 +436,15 @@ template <RunLimit Program::*Limit> struct run_limit_action {
     ExprPtr value = s.pop().expr;
     const IntLiteral& literal = *value->as<IntLiteral>();
     if (wants_duration && !literal.is_duration)
-      throw ParseFailure{DiagnosticKind::RunLimitNeedsDuration, value->loc,
-                         {keyword}, {}};
+      throw parse_failure<DiagnosticKind::RunLimitNeedsDuration>(value->loc, {keyword});
     if (!wants_duration && literal.is_duration)
-      throw ParseFailure{DiagnosticKind::LimitNeedsCount, value->loc, {}, {}};
+      throw parse_failure<DiagnosticKind::LimitNeedsCount>(value->loc);
     if (literal.value == 0)
-      throw ParseFailure{DiagnosticKind::RunLimitIsZero, value->loc, {keyword}, {}};
+      throw parse_failure<DiagnosticKind::RunLimitIsZero>(value->loc, {keyword});
     RunLimit& limit = s.program.*Limit;
     SourceLoc loc = s.loc_from(s.offset(in));
     if (limit.set)
-      throw ParseFailure{DiagnosticKind::DuplicateRunLimit, loc, {keyword}, {}};
+      throw parse_failure<DiagnosticKind::DuplicateRunLimit>(loc, {keyword});
     limit = RunLimit{loc, literal.value, true};
     s.tail = Tail::RunLimit;
   }
@@ -462,10 +461,9 @@ template <class Rule> struct control : pg::normal<Rule> {
   template <class Input> static void start(const Input& in, ParseState& s) {
     if constexpr (std::is_same_v<Rule, g::unary>) {
       if (++s.depth > kMaxDepth)
-        throw ParseFailure{
-            DiagnosticKind::SyntaxError,
+        throw parse_failure<DiagnosticKind::SyntaxError>(
             s.source.loc_at(static_cast<uint32_t>(in.current() - s.base)),
-            {"expression nested too deeply"}, {}};
+            {"expression nested too deeply"});
     }
   }
   template <class Input> static void success(const Input&, ParseState& s) {
@@ -493,8 +491,7 @@ template <class Rule> struct control : pg::normal<Rule> {
     if constexpr (std::is_same_v<Rule, g::first_item>) {
       s.ran_out = false;  // nothing but blanks: nothing to continue
       if (at_end)
-        throw ParseFailure{DiagnosticKind::EmptyProgram, s.source.loc_at(0),
-                           {}, {}};
+        throw parse_failure<DiagnosticKind::EmptyProgram>(s.source.loc_at(0));
     }
     if constexpr (std::is_same_v<Rule, g::string_close> ||
                   std::is_same_v<Rule, g::string_escape>) {

@@ -57,8 +57,8 @@ bool is_one_of(std::string_view word, const char* words) {
 
 ParseFailure syntax_failure(SourceLoc loc, std::string message,
                             std::string suggestion) {
-  return ParseFailure{DiagnosticKind::SyntaxError, loc, {std::move(message)},
-                      std::move(suggestion)};
+  return parse_failure<DiagnosticKind::SyntaxError>(loc, {std::move(message)},
+                                                    std::move(suggestion));
 }
 
 ParseFailure syntax_error(const Source& source, uint32_t prev_begin,
