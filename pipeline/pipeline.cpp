@@ -160,7 +160,7 @@ CheckedQuery Pipeline::check(const frontend::Source& source, frontend::Program p
   return query;
 }
 
-codegen::LoweredProgram Pipeline::lower(const CheckedQuery& query,
+codegen::LoweredQuery Pipeline::lower(const CheckedQuery& query,
                                         const QuerySettings& settings) {
   codegen::CodegenOptions options;
   options.source_name = query.source->name;
@@ -171,14 +171,14 @@ codegen::LoweredProgram Pipeline::lower(const CheckedQuery& query,
   return codegen::lower(query.program, options);
 }
 
-runtime::BpfProgramSet Pipeline::emit_object(codegen::LoweredProgram lowered) {
-  runtime::BpfProgramSet programs = std::move(lowered.programs);
+runtime::CompiledQuery Pipeline::emit_object(codegen::LoweredQuery lowered) {
+  runtime::CompiledQuery programs = std::move(lowered.programs);
   programs.object = lowered.module->emit(codegen::OutputKind::Object);
   programs.binary = target_.binary;
   return programs;
 }
 
-runtime::BpfProgramSet Pipeline::compile(const frontend::Source& source,
+runtime::CompiledQuery Pipeline::compile(const frontend::Source& source,
                                          const QuerySettings& settings,
                                          std::unique_ptr<runtime::UprobeEvents>& uprobes,
                                          PhaseClock* clock) {
@@ -191,9 +191,9 @@ runtime::BpfProgramSet Pipeline::compile(const frontend::Source& source,
   mark("parse");
   CheckedQuery checked = check(source, std::move(program), settings);
   mark("sema");
-  codegen::LoweredProgram lowered = lower(checked, settings);
+  codegen::LoweredQuery lowered = lower(checked, settings);
   mark("lower");
-  runtime::BpfProgramSet programs = emit_object(std::move(lowered));
+  runtime::CompiledQuery programs = emit_object(std::move(lowered));
   mark("llvm");
   return programs;
 }

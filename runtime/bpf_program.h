@@ -4,7 +4,7 @@
 //
 // Event wire format (all little-endian, host = target = x86_64):
 //   struct event { uint32_t layout_id; uint32_t pad; <columns at their offsets> };
-// layout_id indexes BpfProgramSet::layouts.  Every column is naturally
+// layout_id indexes CompiledQuery::layouts.  Every column is naturally
 // aligned and the whole event is padded to 8 bytes.  Layout id
 // kExitEventId is the `exit` statement's event (8 bytes, no columns).
 //
@@ -32,7 +32,7 @@ namespace ovsq::runtime {
 // them up in the loaded object).
 inline constexpr const char* kEventsMap = "events";  // BPF_MAP_TYPE_RINGBUF
 inline constexpr const char* kLostMap = "lost";      // PERCPU_ARRAY[1] of u64
-// PERCPU_ARRAY[BpfProgramSet::map_update_sites.size()] of u64: updates a
+// PERCPU_ARRAY[CompiledQuery::map_update_sites.size()] of u64: updates a
 // full map refused, by site.
 inline constexpr const char* kMapFullMap = "map_full";
 // ARRAY[1] of u64, set to 1 by `exit` (its event may not fit the ring).
@@ -113,7 +113,12 @@ struct AttachPoint {
   uint64_t semaphore_file_offset = 0;  // 0 = no semaphore
 };
 
-struct BpfProgramSet {
+// The whole compiled query (the pipeline's CheckedQuery, lowered to a
+// codegen::LoweredQuery, emitted): its BPF object, whose BPF programs are
+// one per distinct argument-spec set of each probe of each clause plus
+// begin and end, where each program attaches, and how to read its events
+// and maps.
+struct CompiledQuery {
   std::vector<uint8_t> object;  // ELF, for bpf_object__open_mem
   std::string binary;           // the traced executable's path
   std::vector<AttachPoint> attach_points;
