@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <ostream>
 
 #include "frontend/flow_filter.h"
@@ -171,9 +172,34 @@ codegen::LoweredQuery Pipeline::lower(const CheckedQuery& query,
   return codegen::lower(query.program, options);
 }
 
-runtime::CompiledQuery Pipeline::emit_object(codegen::LoweredQuery lowered) {
+std::vector<uint8_t> Pipeline::emit(const CheckedQuery& query,
+                                    codegen::LoweredQuery& lowered,
+                                    codegen::OutputKind kind) {
+  try {
+    return lowered.module->emit(kind);
+  } catch (const codegen::StackTooLarge& e) {
+    // The clause the backend named by its line; the first one when none.
+    frontend::SourceLoc loc = query.program.clauses.empty() ? query.source->loc_at(0)
+                                                  : query.program.clauses.front().loc;
+    for (const frontend::Clause& clause : query.program.clauses)
+      if (clause.loc.line == e.line()) {
+        loc = clause.loc;
+        break;
+      }
+    // The caret under the clause's first word: 'on', 'begin' or 'end'.
+    const std::string& text = query.source->text;
+    uint32_t end = loc.offset;
+    while (end < text.size() && text[end] >= 'a' && text[end] <= 'z') ++end;
+    loc.length = std::max<uint32_t>(end - loc.offset, 1);
+    query.diagnostics->error<frontend::DiagnosticKind::StackTooLarge>(loc);
+    throw QueryError(*query.diagnostics);
+  }
+}
+
+runtime::CompiledQuery Pipeline::emit_object(const CheckedQuery& query,
+                                             codegen::LoweredQuery lowered) {
   runtime::CompiledQuery programs = std::move(lowered.programs);
-  programs.object = lowered.module->emit(codegen::OutputKind::Object);
+  programs.object = emit(query, lowered, codegen::OutputKind::Object);
   programs.binary = target_.binary;
   return programs;
 }
@@ -193,7 +219,7 @@ runtime::CompiledQuery Pipeline::compile(const frontend::Source& source,
   mark("sema");
   codegen::LoweredQuery lowered = lower(checked, settings);
   mark("lower");
-  runtime::CompiledQuery programs = emit_object(std::move(lowered));
+  runtime::CompiledQuery programs = emit_object(checked, std::move(lowered));
   mark("llvm");
   return programs;
 }

@@ -91,7 +91,11 @@ class Pipeline {
   // typed AST -> LLVM module, and what the runtime needs to decode it.
   codegen::LoweredQuery lower(const CheckedQuery& query, const QuerySettings& settings);
   // LLVM module -> BPF object: a program set ready for runtime::Query.
-  runtime::CompiledQuery emit_object(codegen::LoweredQuery lowered);
+  // The lowered query as `kind` (--emit=ir/asm/obj).  Throws QueryError
+  // (StackTooLarge at the clause) when a BPF program needs too much stack.
+  std::vector<uint8_t> emit(const CheckedQuery& query, codegen::LoweredQuery& lowered,
+                            codegen::OutputKind kind);
+  runtime::CompiledQuery emit_object(const CheckedQuery& query, codegen::LoweredQuery lowered);
 
   // All of the above for a query typed in a session: parse, check, lower,
   // emit.  `uprobes` receives the opened events; `clock`, when given, a

@@ -275,6 +275,9 @@ TEST(Diagnostics, EveryKindsText) {
        "for '%')"},
       {K(PrintfArgCount), "the format has A, but printf has B after it"},
       {K(PrintfTypeMismatch), "'A' needs B, but 'C' is {3}"},
+      {K(StackTooLarge),
+       "this clause needs more than the 512 bytes of stack a BPF program may use: "
+       "give it fewer statements, keys or strings, or split it into several clauses"},
       {K(FlowFilterSyntax), "A"},
       {K(FlowFilterValue), "'A' is not a value of B: expected C"},
       {K(DidYouMean), "did you mean 'A'?"},
