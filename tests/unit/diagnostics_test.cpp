@@ -278,7 +278,14 @@ TEST(Diagnostics, EveryKindsText) {
       {K(StackTooLarge),
        "this clause needs more than the 512 bytes of stack a BPF program may use: "
        "give it fewer statements, keys or strings, or split it into several clauses"},
-      {K(FlowFilterSyntax), "A"},
+      {K(FlowFilterEmpty),
+       "the filter is empty: write fields as dpctl/dump-flows prints them, e.g. "
+       "ipv4(src=192.168.10.10)"},
+      {K(FlowFilterNeedsAttribute), "expected an attribute such as ipv4(...)"},
+      {K(FlowFilterNeedsParen), "expected '(' after 'A'"},
+      {K(FlowFilterNeedsEquals), "expected '=' after 'A'"},
+      {K(FlowFilterUnclosed), "expected ')' to close 'A('"},
+      {K(FlowFilterNeedsComma), "expected ',' between attributes"},
       {K(FlowFilterValue), "'A' is not a value of B: expected C"},
       {K(DidYouMean), "did you mean 'A'?"},
 #undef K
