@@ -461,9 +461,8 @@ template <class Rule> struct control : pg::normal<Rule> {
   template <class Input> static void start(const Input& in, ParseState& s) {
     if constexpr (std::is_same_v<Rule, g::unary>) {
       if (++s.depth > kMaxDepth)
-        throw parse_failure<DiagnosticKind::SyntaxError>(
-            s.source.loc_at(static_cast<uint32_t>(in.current() - s.base)),
-            {"expression nested too deeply"});
+        throw parse_failure<DiagnosticKind::NestedTooDeeply>(
+            s.source.loc_at(static_cast<uint32_t>(in.current() - s.base)));
     }
   }
   template <class Input> static void success(const Input&, ParseState& s) {
@@ -498,14 +497,12 @@ template <class Rule> struct control : pg::normal<Rule> {
       s.ran_out = false;  // a string does not continue on the next line
       char c = at_end ? '\n' : text[offset];
       if (std::is_same_v<Rule, g::string_close> || c == '\n' || c == '\r')
-        throw syntax_failure(s.source.loc_at(s.string_begin),
-                             "unterminated string literal");
+        throw parse_failure<DiagnosticKind::UnterminatedString>(
+            s.source.loc_at(s.string_begin));
       // At the character after the backslash: the caret spans both.
       auto [shown, length] = describe_char(text, offset);
-      throw syntax_failure(
-          s.source.loc_at(offset - 1, length + 1),
-          "unknown escape sequence '\\" + shown +
-              "' in a string literal (use \\n, \\t, \\\\, \\\" or \\0)");
+      throw parse_failure<DiagnosticKind::UnknownEscape>(
+          s.source.loc_at(offset - 1, length + 1), {shown});
     }
 
     g::Expectation expected = g::expectation<Rule>;
@@ -515,21 +512,16 @@ template <class Rule> struct control : pg::normal<Rule> {
       constexpr bool in_block = std::is_same_v<Rule, g::block_close>;
       char prev = text[s.prev_begin];
       if (in_block && at_end)
-        throw syntax_failure(s.source.loc_at(s.block_begin), "unclosed '{'");
+        throw parse_failure<DiagnosticKind::UnclosedBlock>(s.source.loc_at(s.block_begin));
       if (in_block && !found.empty() && is_one_of(found, g::kTopKeywords))
-        throw syntax_failure(
-            s.source.loc_at(offset, static_cast<uint32_t>(found.size())),
-            "expected '}' to close the block before '" + std::string(found) +
-                "'");
+        throw parse_failure<DiagnosticKind::BlockNotClosed>(
+            s.source.loc_at(offset, static_cast<uint32_t>(found.size())), {found});
       // A second statement after a bare action: the braces are missing.
       if (!in_block && prev != '}' && s.tail != Tail::RunLimit && !at_end &&
           (text[offset] == '@' || (!found.empty() &&
                                    is_one_of(found, g::kStatementKeywords.c_str()))))
-        throw syntax_failure(
-            s.source.loc_at(offset, std::max<uint32_t>(
-                                        1, static_cast<uint32_t>(found.size()))),
-            "expected a new clause; a clause with several statements needs "
-            "them in '{ ... }'");
+        throw parse_failure<DiagnosticKind::StatementsNeedBraces>(s.source.loc_at(
+            offset, std::max<uint32_t>(1, static_cast<uint32_t>(found.size()))));
       after = after_statement(prev == ';' || prev == '}' ? Tail::None : s.tail,
                               in_block);
       expected.message = after.message.c_str();

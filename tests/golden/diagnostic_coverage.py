@@ -33,7 +33,7 @@ corpus = "\n".join(texts)
 
 missing = []
 for kind, fmt in kinds:
-    text = fmt.replace('\\"', '"').replace("\\\\", "\\")
+    text = fmt.encode("ascii").decode("unicode_escape")  # the C string's text
     pieces = re.split(r"\{\d+\}", text)
     if not re.search(".*?".join(re.escape(p) for p in pieces), corpus):
         missing.append(kind)

@@ -191,6 +191,16 @@ TEST(Diagnostics, EveryKindsText) {
   const std::vector<std::pair<DiagnosticKind, std::string>> expected = {
 #define K(Kind) DiagnosticKind::Kind
       {K(SyntaxError), "syntax error: A"},
+      {K(NestedTooDeeply), "syntax error: expression nested too deeply"},
+      {K(UnterminatedString), "syntax error: unterminated string literal"},
+      {K(UnknownEscape),
+       "syntax error: unknown escape sequence '\\A' in a string literal (use \\n, "
+       "\\t, \\\\, \\\" or \\0)"},
+      {K(UnclosedBlock), "syntax error: unclosed '{'"},
+      {K(BlockNotClosed), "syntax error: expected '}' to close the block before 'A'"},
+      {K(StatementsNeedBraces),
+       "syntax error: expected a new clause; a clause with several statements needs "
+       "them in '{ ... }'"},
       {K(IntegerTooLarge), "integer literal 'A' does not fit in 64 bits"},
       {K(EmptyProgram),
        "the query is empty: write a clause such as 'on <probe> print <expr>' "
