@@ -122,6 +122,19 @@ for b in rows[("FDR_PURGE",)]:
     } > "$TEST_DIR/expected.txt"
     expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/ovsq.out"
     ;;
+  map-counts-itself)
+    # A map's first assignment may read the map: `@n = @n + 1` counts
+    # from 0 (a missing key reads 0).
+    start_sim sim "$SIM"
+    start_ovsq -p "$SIM_PID" -e '
+      on flow_result { @n = @n + 1; @by[reason] = @by[reason] + 2 }
+      end { printf("%d %d %d\n", @n, @by[FDR_FLOW_IDLE], @by[FDR_NONE]) }'
+    sim sim "mix 24"
+    stop_ovsq
+    [ "$OVSQ_STATUS" = 0 ] || fail "exit status $OVSQ_STATUS"
+    echo "24 4 4" > "$TEST_DIR/expected.txt"
+    expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/ovsq.out"
+    ;;
   begin-first)
     # What begin prints comes before the rows' header; an exit in begin
     # ends the run before any probe is attached.
