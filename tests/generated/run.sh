@@ -33,6 +33,15 @@ cleanup() {
 trap cleanup EXIT
 
 "$generator" "$sim" "$seed" "$count" "$dir" || exit 1
+# How many programs use each feature: a generator change that loses one
+# shows here.
+covers=""
+for feature in 'print ' 'printf(' 'count' 'sum(' 'avg(' 'min(' 'max(' 'hist(' 'lhist(' \
+               '@m[0-9]* = ' '@m[0-9]*\[.*\] = ' '@agg' 'delete @' 'exit\(()\)\?\( *[;}]\|$\)' ' by ' 'key\.' \
+               'str(' 'meaning(' '"' 'ufid:' '^begin' '^end' ' where ' '->' 'every ' 'limit '; do
+  covers+=" $feature:$(grep -l -e "$feature" "$dir"/gen-*.ovsq | wc -l)"
+done
+echo "programs using each feature:$covers"
 
 # The sim fires every probe in turn, 2000 events a second, until killed.
 "$sim" --rate 2000 --probe all --comm gen-sim --ready > "$dir/sim.out" 2>&1 &
