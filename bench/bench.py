@@ -23,9 +23,9 @@ import measure                                       # noqa: E402
 import tools                                         # noqa: E402
 from report import Section                           # noqa: E402
 from sections import compile as compile_section      # noqa: E402
-from sections import overhead, session, startup, throughput  # noqa: E402
+from sections import overhead, session, soak, startup, throughput  # noqa: E402
 
-SECTIONS = ("startup", "overhead", "throughput", "compile", "session")
+SECTIONS = ("startup", "overhead", "throughput", "compile", "session", "soak")
 
 
 def parse_args():
@@ -40,6 +40,9 @@ def parse_args():
                     help="tools, comma-separated (default: all)")
     ap.add_argument("--sections", default=",".join(SECTIONS),
                     help="sections, comma-separated (default: all)")
+    ap.add_argument("--soak-seconds", type=int,
+                    help="how long each soak workload runs (default 600; "
+                    "30 with --quick)")
     ap.add_argument("--markdown", default="build-bench/bench-results.md",
                     help="also write the tables here")
     opts = ap.parse_args()
@@ -52,6 +55,7 @@ def parse_args():
             ap.error("unknown %s %s (known: %s)" % (
                 name, ", ".join(sorted(bad)), ", ".join(known)))
     opts.tools = [t for t in tools.TOOLS if t in opts.tools]
+    opts.soak_seconds = opts.soak_seconds or (30 if opts.quick else 600)
     if opts.quick:
         opts.reps = opts.reps or 1
         opts.startup_reps = opts.reps
@@ -152,6 +156,8 @@ def run_section(name, cfg, opts, tmpdir):
             sec = throughput.run(cfg, opts, tmpdir)
         elif name == "session":
             sec = session.run(cfg, opts)
+        elif name == "soak":
+            sec = soak.run(cfg, opts)
         else:
             sec = compile_section.run(cfg, opts)
     except (measure.BenchError, OSError) as e:

@@ -283,13 +283,9 @@ llvm::Value* ProgramLowering::field_value(const Expr& field, llvm::Value** prese
 
 llvm::Value* ProgramLowering::bytes_equal(llvm::Value* address,
                                           const frontend::AddressLiteral& literal) {
-  llvm::Value* equal = builder_.getInt1(true);
-  for (uint32_t i = 0; i < literal.size(); ++i) {
-    llvm::Value* byte = builder_.CreateLoad(builder_.getInt8Ty(), byte_offset(address, i));
-    equal = builder_.CreateAnd(
-        equal, builder_.CreateICmpEQ(byte, builder_.getInt8(literal.bytes[i])));
-  }
-  return equal;
+  return bytes_match(address,
+                     std::string_view(reinterpret_cast<const char*>(literal.bytes.data()),
+                                      literal.size()));
 }
 
 // ufid/address ==/!= literal.  A key field that is absent compares false

@@ -1,6 +1,7 @@
 #include "codegen/program_lowering.h"
 
 #include <linux/bpf.h>
+#include <llvm/IR/IntrinsicsBPF.h>
 
 namespace ovsq::codegen {
 
@@ -340,7 +341,7 @@ llvm::Value* ProgramLowering::binary(const Expr& expr, const Binary& op) {
 }
 
 // The string equals the literal: the same bytes, then a NUL (or the end of
-// the string's buffer).  Straight-line code, one compare per byte.
+// the string's buffer).
 llvm::Value* ProgramLowering::string_equals(const Expr& string,
                                             const frontend::StringLiteral& literal) {
   uint32_t size = string.type.size;
@@ -350,15 +351,36 @@ llvm::Value* ProgramLowering::string_equals(const Expr& string,
   if (literal.value.size() > size) return builder_.getInt1(false);
   llvm::AllocaInst* bytes = scratch_bytes((size + 7) / 8 * 8);
   store_string(string, bytes, size);
-  llvm::Value* equal = builder_.getInt1(true);
   size_t n = std::min<size_t>(literal.value.size() + 1, size);
-  for (size_t i = 0; i < n; ++i) {
-    llvm::Value* byte = builder_.CreateLoad(builder_.getInt8Ty(), byte_offset(bytes, i));
-    uint8_t want = i < literal.value.size() ? uint8_t(literal.value[i]) : 0;
-    equal = builder_.CreateAnd(equal, builder_.CreateICmpEQ(byte, builder_.getInt8(want)));
-  }
+  std::string want = literal.value;
+  want.push_back('\0');
+  llvm::Value* equal = bytes_match(bytes, std::string_view(want).substr(0, n));
   builder_.CreateLifetimeEnd(bytes);
   return equal;
+}
+
+// The differences of every byte, ORed together, compared with 0 once.
+// A compare per byte ANDed together would not do: BPF has no
+// set-on-compare instruction, so each compare becomes a branch that sets
+// a register to 0 or 1, and the verifier walks every combination of them
+// (2^N paths: a 16-byte ufid or a 20-character string literal was enough
+// to hit its million-instruction limit, found by tests/generated).
+// InstCombine knows that rewrite too ("(a^b)|(c^d) == 0" is "a == b &&
+// c == d"), so the OR goes through llvm.bpf.passthrough, an identity it
+// cannot see through and the BPF backend removes before instruction
+// selection.
+llvm::Value* ProgramLowering::bytes_match(llvm::Value* address, std::string_view want) {
+  llvm::Value* difference = builder_.getInt64(0);
+  for (size_t i = 0; i < want.size(); ++i) {
+    llvm::Value* byte = builder_.CreateZExt(
+        builder_.CreateLoad(builder_.getInt8Ty(), byte_offset(address, i)), i64());
+    difference = builder_.CreateOr(
+        difference, builder_.CreateXor(byte, builder_.getInt64(uint8_t(want[i]))));
+  }
+  llvm::Function* passthrough = llvm::Intrinsic::getDeclaration(
+      &module_.module(), llvm::Intrinsic::bpf_passthrough, {i64(), i64()});
+  difference = builder_.CreateCall(passthrough, {builder_.getInt32(0), difference});
+  return builder_.CreateICmpEQ(difference, builder_.getInt64(0));
 }
 
 llvm::Value* ProgramLowering::map_read(const Expr& expr) {

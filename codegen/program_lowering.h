@@ -5,6 +5,7 @@
 // print/printf/exit, map updates for aggregations and assignments).
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "codegen/bpf_module.h"
@@ -61,6 +62,9 @@ class ProgramLowering {
   llvm::AllocaInst* scratch(llvm::Type* type);
   llvm::AllocaInst* scratch_bytes(uint32_t size);  // zeroed, 8-aligned
   llvm::Value* byte_offset(llvm::Value* base, uint64_t offset);
+  // Whether the bytes at `address` are `want` (i1), without a branch per
+  // byte: see program_lowering.cpp.
+  llvm::Value* bytes_match(llvm::Value* address, std::string_view want);
   llvm::Value* extend(llvm::Value* narrow, bool is_signed);
   llvm::Value* helper(int id, llvm::Type* result, llvm::ArrayRef<llvm::Value*> args);
 

@@ -81,9 +81,13 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
     return std::nullopt;
   };
   try {
+    // No abbreviations: Boost would read `--for 1s` as `--format 1s` and
+    // complain of the format, not of an option that does not exist.
     po::store(po::command_line_parser(argc, argv)
                   .options(all)
                   .positional(positional)
+                  .style(po::command_line_style::default_style &
+                         ~po::command_line_style::allow_guessing)
                   .run(),
               vm);
     po::notify(vm);

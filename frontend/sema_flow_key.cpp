@@ -128,8 +128,20 @@ bool Sema::check_flow_key_member(Expr& expr) {
     field = probes::find_odp_field(base.odp_attr, access.member);
   }
   if (!field) {
+    // Right after `key.` only an attribute can follow ("tcp", "in_port"):
+    // `key.tpc.dst` is near "tcp", not near any whole path.
+    std::vector<std::string> candidates = probes::odp_field_paths();
+    if (base.kind == ValueType::Kind::FlowKey) {
+      std::vector<std::string> attrs;
+      for (const std::string& candidate : candidates) {
+        std::string attr = candidate.substr(0, candidate.find('.'));
+        if (std::find(attrs.begin(), attrs.end(), attr) == attrs.end())
+          attrs.push_back(attr);
+      }
+      candidates = std::move(attrs);
+    }
     diagnostics_.error_with_suggestion<DiagnosticKind::UnknownFlowField>(access.member_loc, {path}, path,
-                                       probes::odp_field_paths());
+                                       candidates);
     return false;
   }
   expr.binding.kind = Binding::Kind::FlowKeyField;

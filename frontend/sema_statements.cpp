@@ -213,30 +213,47 @@ bool Sema::check_aggregate(AggregateStmt& stmt, const Clause& clause) {
 }
 
 bool Sema::check_assign(AssignStmt& stmt, const Clause& clause) {
-  bool ok = check_keys(stmt.keys, clause);
-  ok = check_expr(*stmt.value, clause) && ok;
-  if (!ok) return false;
+  if (!check_keys(stmt.keys, clause)) {
+    check_expr(*stmt.value, clause);  // its errors too, in one pass
+    return false;
+  }
+  auto it = map_ids_.find(stmt.map_name);
+  if (it == map_ids_.end()) {
+    // The first assignment makes the map before its value is checked, so
+    // that the value may read the map itself: `@n = @n + 1` counts (a
+    // missing key reads 0).  Read there, its value is a 64-bit integer;
+    // the value then says what the map holds.
+    MapInfo map;
+    map.name = stmt.map_name;
+    map.first_loc = stmt.map_loc;
+    map.value_type.kind = ValueType::Kind::Integer;
+    map.value_type.size = 8;
+    for (const ExprPtr& key : stmt.keys) {
+      map.key_types.push_back(key->type);
+      map.key_headers.push_back(text(*key));
+    }
+    int id = int(program_->maps.size());
+    map_ids_[stmt.map_name] = id;
+    program_->maps.push_back(std::move(map));
+    if (!check_expr(*stmt.value, clause)) return false;
+    const ValueType& value = stmt.value->type;
+    if (!value.is_scalar()) {
+      diagnostics_.error(DiagnosticKind::MapValueNotScalar, stmt.value->loc,
+                         {text(*stmt.value), describe(value)});
+      return false;
+    }
+    ValueType& map_value = program_->maps[id].value_type;
+    map_value = value;
+    if (value.kind == ValueType::Kind::Integer) map_value.size = 8;
+    stmt.map_id = id;
+    return true;
+  }
+  if (!check_expr(*stmt.value, clause)) return false;
   const ValueType& value = stmt.value->type;
   if (!value.is_scalar()) {
     diagnostics_.error<DiagnosticKind::MapValueNotScalar>(stmt.value->loc,
                        {text(*stmt.value), describe(value)});
     return false;
-  }
-  auto it = map_ids_.find(stmt.map_name);
-  if (it == map_ids_.end()) {
-    MapInfo map;
-    map.name = stmt.map_name;
-    map.first_loc = stmt.map_loc;
-    map.value_type = value;
-    if (value.kind == ValueType::Kind::Integer) map.value_type.size = 8;
-    for (const ExprPtr& key : stmt.keys) {
-      map.key_types.push_back(key->type);
-      map.key_headers.push_back(text(*key));
-    }
-    stmt.map_id = int(program_->maps.size());
-    map_ids_[stmt.map_name] = stmt.map_id;
-    program_->maps.push_back(std::move(map));
-    return true;
   }
   const MapInfo& map = program_->maps[it->second];
   if (map.is_aggregation) {

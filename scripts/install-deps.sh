@@ -7,7 +7,10 @@ PKGS="meson ninja-build pkg-config cmake g++ gcc
       tao-pegtl-dev libboost-program-options-dev libedit-dev
       libgtest-dev nlohmann-json3-dev systemtap-sdt-dev binutils elfutils procps
       dwz util-linux python3 tmux iproute2 iputils-ping
-      man-db groff-base bsdextrautils debhelper dpkg-dev lintian"
+      man-db groff-base bsdextrautils debhelper dpkg-dev lintian
+      clang-19 libclang-rt-19-dev"
+# clang-19 and its compiler-rt (libFuzzer, the sanitizers) build the fuzz
+# targets of tests/fuzz (scripts/fuzz.sh).  The rest builds with g++.
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \

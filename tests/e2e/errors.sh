@@ -67,6 +67,11 @@ Try 'ovsq --help' for more information." --format yaml -e "$HEADLINE"
 Try 'ovsq --help' for more information." --emit=llvm -e "$HEADLINE"
     expect_error 2 "ovsq: unrecognised option '--frobnicate'
 Try 'ovsq --help' for more information." --frobnicate
+    # A prefix of an option is no abbreviation of it: --for is not --format.
+    expect_error 2 "ovsq: unrecognised option '--for'
+Try 'ovsq --help' for more information." --for 1s -e "$HEADLINE"
+    expect_error 2 "ovsq: unrecognised option '--filter'
+Try 'ovsq --help' for more information." --filter 'tcp(dst=1)' -e "$HEADLINE"
     expect_error 2 "ovsq: give the query either with -e or as a file, not both
 Try 'ovsq --help' for more information." -e "$HEADLINE" some.ovsq
     expect_error 2 "ovsq: -p needs a positive process ID

@@ -122,6 +122,42 @@ for b in rows[("FDR_PURGE",)]:
     } > "$TEST_DIR/expected.txt"
     expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/ovsq.out"
     ;;
+  map-counts-itself)
+    # A map's first assignment may read the map: `@n = @n + 1` counts
+    # from 0 (a missing key reads 0).
+    start_sim sim "$SIM"
+    start_ovsq -p "$SIM_PID" -e '
+      on flow_result { @n = @n + 1; @by[reason] = @by[reason] + 2 }
+      end { printf("%d %d %d\n", @n, @by[FDR_FLOW_IDLE], @by[FDR_NONE]) }'
+    sim sim "mix 24"
+    stop_ovsq
+    [ "$OVSQ_STATUS" = 0 ] || fail "exit status $OVSQ_STATUS"
+    echo "24 4 4" > "$TEST_DIR/expected.txt"
+    expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/ovsq.out"
+    ;;
+  long-comparisons)
+    # Comparisons with long literals load and hold: a compare per byte
+    # used to become a branch per byte, and the verifier gave up on the
+    # 2^N paths ("BPF program is too large"; found by tests/generated).
+    start_sim sim "$SIM"
+    start_ovsq -p "$SIM_PID" -e '
+      on start_dump where str(udpif->dpif->base_name, 32) != "" and str(udpif->dpif->full_name, 32) == "system@ovs-system"
+        print n_flows'
+    sim sim "fire start_dump n_flows=7"
+    stop_ovsq
+    [ "$OVSQ_STATUS" = 0 ] || fail "exit status $OVSQ_STATUS"
+    printf '%20s\n' n_flows 7 > "$TEST_DIR/expected.txt"
+    expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/ovsq.out"
+    start_ovsq -p "$SIM_PID" -e '
+      on reval_exit where ukey->ufid_present and ufid != ufid:89025cc1-910a-2dec-bcbd-da2adc29f439 sum(1)'
+    # Events 1 to 3: the first has that ufid.
+    sim sim "fire reval_exit count=3"
+    stop_ovsq
+    [ "$OVSQ_STATUS" = 0 ] || fail "exit status $OVSQ_STATUS"
+    printf '%s\n' 'sum(1)' 2 > "$TEST_DIR/expected.txt"
+    sed '/^$/d' "$TEST_DIR/ovsq.out" > "$TEST_DIR/rows.out"
+    expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/rows.out"
+    ;;
   begin-first)
     # What begin prints comes before the rows' header; an exit in begin
     # ends the run before any probe is attached.

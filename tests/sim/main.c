@@ -2,7 +2,7 @@
  *
  *   vswitchd-sim [--comm NAME] [--ready] [--dpif NAME]
  *       Reads commands from stdin, one a line; exits 0 on `quit` or EOF.
- *   vswitchd-sim --rate HZ [--count N] [--probe NAME] [--comm NAME]
+ *   vswitchd-sim --rate HZ [--count N] [--probe NAME|all] [--comm NAME]
  *                [--ready] [--wait]
  *       Benchmark mode: fires the `mix` pattern (see below) at HZ events a
  *       second (0: a tight loop) until N events (0: forever) or
@@ -328,9 +328,16 @@ now_ns(void)
     return (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
 }
 
+/* --probe all: the probes in turn, event i being probe i % SP_N_PROBES. */
+#define SIM_ALL_PROBES SP_N_PROBES
+
 static void
 fire_one(enum sim_probe probe, uint64_t i, const struct sim_fire_opts *opts)
 {
+    if (probe == SIM_ALL_PROBES) {
+        probe = (enum sim_probe) (i % SP_N_PROBES);
+        i /= SP_N_PROBES;
+    }
     if (probe == SP_FLOW_RESULT || probe == SP_FLOW_SWEEP_RESULT) {
         sim_fire_mix(i, probe == SP_FLOW_SWEEP_RESULT, NULL);
     } else {
@@ -392,7 +399,7 @@ usage(void)
 {
     fprintf(stderr,
             "usage: vswitchd-sim [--comm NAME] [--ready] [--dpif NAME]\n"
-            "       vswitchd-sim --rate HZ [--count N] [--probe NAME]"
+            "       vswitchd-sim --rate HZ [--count N] [--probe NAME|all]"
             " [--comm NAME] [--ready] [--wait]\n"
             "Commands on stdin: fire <probe> [name=value]..., mix N, key K,"
             " keys N, semaphores, quit.\n");
@@ -428,7 +435,9 @@ main(int argc, char *argv[])
             if (!parse_u64(value, &count)) usage();
         } else if (!strcmp(arg, "--probe")) {
             i++;
-            if ((probe = probe_by_name(value)) < 0) {
+            if (!strcmp(value, "all")) {
+                probe = SIM_ALL_PROBES;
+            } else if ((probe = probe_by_name(value)) < 0) {
                 fprintf(stderr, "vswitchd-sim: unknown probe '%s'\n", value);
                 exit(2);
             }

@@ -326,6 +326,22 @@ TEST(NearestName, Typos) {
   EXPECT_EQ(nearest_name("wher", {"where", "print"}), "where");
 }
 
+TEST(NearestName, AnAdjacentSwapIsOneEdit) {
+  // Levenshtein counts a swap as two edits, over the one a 4-letter name
+  // allows; optimal string alignment counts it as one.
+  EXPECT_EQ(nearest_name("ufdi", {"pid", "ufid", "ukey"}), "ufid");
+  EXPECT_EQ(nearest_name("UFDI", {"ufid"}), "ufid");
+  EXPECT_EQ(nearest_name("scr", {"src", "dst"}), "src");
+  EXPECT_EQ(nearest_name("ba", {"ab"}), "ab");
+  EXPECT_EQ(nearest_name("wehre", {"where", "print"}), "where");
+  // Two swaps in a 6-letter name are two edits, as many as it allows;
+  // three are too many.
+  EXPECT_EQ(nearest_name("erasno", {"reason"}), "reason");
+  EXPECT_EQ(nearest_name("ersano", {"reason"}), "");
+  // A swap is of neighbours only: "ufid" to "dfiu" is no swap.
+  EXPECT_EQ(nearest_name("dfiu", {"ufid"}), "");
+}
+
 TEST(NearestName, FarNamesAreNotSuggested) {
   EXPECT_EQ(nearest_name("UKEY_DELETE", kReasons), "");
   EXPECT_EQ(nearest_name("sweep", {"flow_put", "flow_result"}), "");
