@@ -6,8 +6,8 @@
 
 #include <filesystem>
 #include <functional>
-#include <optional>
 #include <map>
+#include <optional>
 
 #include "probes/dwarf_index_cache.h"
 #include "probes/dwarf_types.h"
@@ -66,7 +66,11 @@ DwarfDebugInfo::DwarfDebugInfo(std::unique_ptr<ElfFile> file) : file_(std::move(
 // False (and nothing open) when the index is not this DWARF's.
 bool DwarfDebugInfo::open_cached(DwarfIndexEntries cached) {
   sparse_ = SparseDwarfFile::open(*file_, cached.units);
-  dwarf_ = begin(sparse_ ? sparse_->elf() : file_->elf());
+  if (sparse_ != nullptr) {
+    dwarf_ = dwarf_begin_elf(sparse_->elf(), DWARF_C_READ, nullptr);
+    if (dwarf_ == nullptr) sparse_.reset();  // libdw wants more of it: map the file
+  }
+  if (dwarf_ == nullptr) dwarf_ = begin(file_->elf());
   std::function<void(Dwarf_Off)> load_unit;
   if (sparse_) load_unit = [sparse = sparse_.get()](Dwarf_Off offset) { sparse->load_unit_of(offset); };
   types_ = std::make_unique<DwarfTypes>(dwarf_, std::move(cached), std::move(load_unit));
