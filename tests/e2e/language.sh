@@ -439,6 +439,7 @@ assert "999999" in records[0]["message"], records
     start_sim sim "$SIM_SEMA"
     mkfifo "$TEST_DIR/pipe"
     head -3 < "$TEST_DIR/pipe" > "$TEST_DIR/head.out" &
+    : > "$TEST_DIR/ovsq.err"  # not an earlier run's "Attached"
     "$OVSQ" -p "$SIM_PID" -e 'on flow_result print ufid' > "$TEST_DIR/pipe" 2> "$TEST_DIR/ovsq.err" &
     OVSQ_PID=$!
     wait_for "$TEST_DIR/ovsq.err" '^Attached' || fail "ovsq did not attach"
@@ -469,6 +470,7 @@ assert "999999" in records[0]["message"], records
     # events to these counts.
     cp "$SIM" "$TEST_DIR/sim"
     SIM=$TEST_DIR/sim
+    : > "$TEST_DIR/ovsq.err"  # not an earlier run's "Attached"
     "$OVSQ" --binary "$SIM" --ring-pages 1 --format json -e 'on flow_result print ufid' \
       > >(sleep 1; cat > "$TEST_DIR/lost.json") 2> "$TEST_DIR/ovsq.err" &
     OVSQ_PID=$!
@@ -488,6 +490,7 @@ assert events + lost == 200000, (events, lost)
 intervals = [r for r in records if r["type"] == "lost" and not r["final"]]
 assert sum(r["count"] for r in intervals) <= lost
 '
+    : > "$TEST_DIR/ovsq.err"  # not an earlier run's "Attached"
     "$OVSQ" --binary "$SIM" --ring-pages 1 -e 'on flow_result print ufid' \
       > >(sleep 1; cat > /dev/null) 2> "$TEST_DIR/ovsq.err" &
     OVSQ_PID=$!

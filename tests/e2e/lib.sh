@@ -108,11 +108,23 @@ start_ovsq() {
 }
 
 # stop_ovsq: Ctrl-C, then its exit status in OVSQ_STATUS.
+# describe_process PID: what a process that does not stop is doing, for
+# the failure message: its signal masks and each thread's kernel stack.
+describe_process() {
+  grep -E '^(State|SigQ|SigPnd|ShdPnd|SigBlk|SigIgn|SigCgt):' "/proc/$1/status"
+  local task
+  for task in /proc/"$1"/task/*; do
+    echo "thread ${task##*/} ($(cat "$task/comm")): $(grep -E '^(SigPnd|SigBlk)' "$task/status" | tr '\n\t' '  ')"
+    cat "$task/stack" 2>/dev/null | head -6
+  done
+  ls -l "/proc/$1/fd" 2>/dev/null | tail -n +2
+}
+
 stop_ovsq() {
   kill -INT "$OVSQ_PID"
   local i=0
   while kill -0 "$OVSQ_PID" 2>/dev/null; do
-    i=$((i + 1)); [ "$i" -gt 200 ] && fail "ovsq did not stop on SIGINT"
+    i=$((i + 1)); [ "$i" -gt 200 ] && { describe_process "$OVSQ_PID" >&2; fail "ovsq did not stop on SIGINT"; }
     sleep 0.05
   done
   wait "$OVSQ_PID"

@@ -359,6 +359,7 @@ case $1 in
     # Not a terminal: the program comes from standard input, as a file.
     start_sim sim "$SIM"
     echo "$HEADLINE" > "$TEST_DIR/q.ovsq"
+    : > "$TEST_DIR/ovsq.err"  # not an earlier run's "Attached"
     "$OVSQ" -p "$SIM_PID" < "$TEST_DIR/q.ovsq" > "$TEST_DIR/ovsq.out" 2> "$TEST_DIR/ovsq.err" &
     OVSQ_PID=$!
     wait_for "$TEST_DIR/ovsq.err" '^Attached' || fail "no Attached"
@@ -396,6 +397,7 @@ case $1 in
     # the session goes on to the next line.
     start_sim sim "$SIM"
     mkfifo "$TEST_DIR/session.in"
+    : > "$TEST_DIR/ovsq.err"  # not an earlier run's "Attached"
     "$OVSQ" -i -p "$SIM_PID" < "$TEST_DIR/session.in" > "$TEST_DIR/ovsq.out" 2> "$TEST_DIR/ovsq.err" &
     OVSQ_PID=$!
     exec {input}>"$TEST_DIR/session.in"

@@ -132,6 +132,7 @@ SH
   script-file)
     # A saved query run through its #!/usr/bin/env ovsq line.
     start_sim sim "$SIM"
+    : > "$TEST_DIR/ovsq.err"  # not an earlier run's "Attached"
     PATH=$(dirname "$OVSQ"):$PATH "$SOURCE_ROOT/examples/idle-flows.ovsq" -p "$SIM_PID" \
       > "$TEST_DIR/ovsq.out" 2> "$TEST_DIR/ovsq.err" &
     OVSQ_PID=$!
