@@ -143,8 +143,9 @@ AggregationTable decode_aggregation(const AggregationMap& map,
   };
 
   std::vector<Pending> pending;
-  // Hist/Lhist: user key -> bucket index -> count.
+  // Hist/Lhist: user key -> bucket index -> count, and the values' sum.
   std::map<std::vector<uint8_t>, std::map<uint64_t, uint64_t>> histograms;
+  std::map<std::vector<uint8_t>, uint64_t> histogram_sums;
   const uint64_t last = hist ? last_bucket(map) : 0;
 
   for (const RawEntry& e : entries) {
@@ -155,9 +156,13 @@ AggregationTable decode_aggregation(const AggregationMap& map,
       uint64_t index;
       std::memcpy(&index, e.key.data() + user_size, 8);
       if (index > last) continue;
-      uint64_t count = 0;
-      for (size_t cpu = 0; cpu < cpus; ++cpu) count += u64_at(e, cpu * stride);
+      uint64_t count = 0, sum = 0;
+      for (size_t cpu = 0; cpu < cpus; ++cpu) {
+        count += u64_at(e, cpu * stride);
+        sum += u64_at(e, cpu * stride + 8);
+      }
       if (count == 0) continue;
+      histogram_sums[user] += sum;
       histograms[std::move(user)][index] += count;
       continue;
     }
@@ -218,6 +223,8 @@ AggregationTable decode_aggregation(const AggregationMap& map,
   for (auto& [user, buckets] : histograms) {
     Pending p;
     p.key = user;
+    p.row.value = static_cast<int64_t>(histogram_sums[user]);
+    for (const auto& [index, count] : buckets) p.row.count += count;
     uint64_t lo = buckets.begin()->first, hi = buckets.rbegin()->first;
     if (hi - lo < kMaxBucketSpan) {
       for (uint64_t i = lo; i <= hi; ++i) {

@@ -13,7 +13,7 @@
 // hist/lhist a trailing u64 bucket index; value per CPU, by kind:
 //   Count: u64 count            Sum: s64 sum          Avg: {s64 sum; u64 count}
 //   Min/Max: {s64 value; u64 count} (count 0: no value on that CPU)
-//   Hist/Lhist: u64 count (of that bucket)
+//   Hist/Lhist: {u64 count; s64 sum} (of that bucket's values)
 // Hist buckets: index 0 holds values < 0, 1 holds 0, k >= 2 holds
 // [2^(k-2), 2^(k-1)).  Lhist buckets: 0 holds values < min, 1 + i holds
 // [min + i*step, min + (i+1)*step), and the last, 1 + (max-min)/step,

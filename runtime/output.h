@@ -53,7 +53,8 @@ struct AggregationRow {
   // Sum: value; Min/Max: value, and count the events it was chosen from;
   // Avg: average (sum / count, integer division toward zero, as bpftrace
   // prints it) and count; Hist/Lhist: buckets from the lowest non-empty one
-  // to the highest, empty ones in between kept.
+  // to the highest, empty ones in between kept, with value the sum of the
+  // values counted (wrapping in 64 bits) and count their number.
   int64_t value = 0;
   uint64_t count = 0;
   std::vector<HistBucket> buckets;

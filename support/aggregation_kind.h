@@ -20,18 +20,17 @@ constexpr const char* aggregation_name(AggregationKind kind) {
   return "count";
 }
 
-// Hist and Lhist: a bucket index at the end of the key, a count as value.
+// Hist and Lhist: a bucket index at the end of the key, {count, sum} as
+// value (the sum of the values counted, for a metrics histogram's _sum).
 constexpr bool is_histogram(AggregationKind kind) {
   return kind == AggregationKind::Hist || kind == AggregationKind::Lhist;
 }
 
 // Bytes of one CPU's value in the BPF map (runtime/bpf_program.h has the
-// layouts): {sum, count} for avg and {value, count} for min/max.
+// layouts): {sum, count} for avg, {value, count} for min/max and
+// {count, sum} for each bucket of hist/lhist.
 constexpr unsigned aggregation_value_size(AggregationKind kind) {
-  return kind == AggregationKind::Avg || kind == AggregationKind::Min ||
-                 kind == AggregationKind::Max
-             ? 16
-             : 8;
+  return kind == AggregationKind::Count || kind == AggregationKind::Sum ? 8 : 16;
 }
 
 }  // namespace ovsq
