@@ -136,8 +136,8 @@ class Exporter {
   bool stop_ = false;
   int status_ = 0;
   uint64_t attaches_ = 0;
-  // Per histogram family: every bound it was ever written with.
-  std::map<std::string, std::set<int64_t>> bounds_;
+  // Per family, by name: its bounds and label sets so far.
+  std::map<std::string, FamilyMemory> memory_;
   std::map<std::string, size_t> dropped_series_;  // by aggregation, last scrape
 };
 
@@ -253,7 +253,7 @@ std::string Exporter::scrape() {
       if (plan.aggregation >= tables.size()) continue;
       size_t dropped = 0;
       write_family(out, family_of(plan, tables[plan.aggregation], options_.max_series,
-                                  bounds_[plan.name], dropped));
+                                  memory_[plan.name], dropped));
       dropped_series_[plan.title] = dropped;
     }
   }
@@ -314,8 +314,10 @@ void Exporter::write_health(std::string& out) {
 }
 
 int Exporter::run(pipeline::Target target) {
-  current_ = compile(std::move(target));
+  // Listening first: an address in use is said before the query's uprobe
+  // events are even opened.
   HttpServer server(options_.address, [this](std::string_view path) { return answer(path); });
+  current_ = compile(std::move(target));
   SignalBlock signals;
   loop_.add(signals.fd(), [this, &signals] {
     signalfd_siginfo info;

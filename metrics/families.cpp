@@ -158,21 +158,29 @@ Series series_of_row(const FamilyPlan& plan, const AggregationMap& map,
 }
 
 MetricFamily family_of(const FamilyPlan& plan, const runtime::AggregationTable& table,
-                       size_t max_series, std::set<int64_t>& bounds, size_t& dropped) {
-  MetricFamily family;
-  family.name = plan.name;
-  family.help = plan.help;
-  family.type = plan.type;
-  family.label_names = plan.label_names;
+                       size_t max_series, FamilyMemory& memory, size_t& dropped) {
+  MetricFamily family(plan.name, plan.help, plan.type, plan.label_names);
   size_t kept = std::min(max_series, table.rows.size());
   dropped = table.rows.size() - kept;
+  std::set<std::vector<std::string>> served;
   for (size_t i = 0; i < kept; ++i) {
     family.series.push_back(series_of_row(plan, *table.map, table.rows[i]));
+    served.insert(family.series.back().label_values);
     if (plan.type != MetricType::Histogram) continue;
     for (const runtime::HistBucket& b : table.rows[i].buckets)
-      if (b.has_high) bounds.insert(b.high - 1);
+      if (b.has_high) memory.bounds.insert(b.high - 1);
   }
-  family.bounds.assign(bounds.begin(), bounds.end());
+  if (plan.type != MetricType::Gauge) {  // a gauge without a value has none
+    for (const std::vector<std::string>& labels : memory.label_sets) {
+      if (family.series.size() >= max_series) break;
+      if (!served.contains(labels)) family.series.push_back(Series(labels, "0"));
+    }
+  }
+  for (const Series& series : family.series) {
+    if (memory.label_sets.size() >= max_series) break;
+    memory.label_sets.insert(series.label_values);
+  }
+  family.bounds.assign(memory.bounds.begin(), memory.bounds.end());
   return family;
 }
 

@@ -50,12 +50,21 @@ std::vector<FamilyPlan> plan_families(const runtime::BpfProgramSet& programs,
 Series series_of_row(const FamilyPlan& plan, const runtime::AggregationMap& map,
                      const runtime::AggregationRow& row);
 
-// The family as `table` stands, at most `max_series` of its rows (the
-// table's first, the largest values); `dropped` is set to how many were
-// left out.  A histogram's bounds are `bounds` (every bucket edge any
-// series had at any scrape, so `le` sets stay the same from one scrape to
-// the next) with this scrape's added.
+// What a family keeps from one scrape to the next, across re-attaches.
+struct FamilyMemory {
+  // A histogram's every bucket edge any series had at any scrape, so that
+  // its `le` sets stay the same from one scrape to the next.
+  std::set<int64_t> bounds;
+  // Every label set served.  A counter's or histogram's label set that is
+  // not in the map (it restarted with a new vswitchd) is served as 0, so
+  // that rate() sees the reset instead of a gap.
+  std::set<std::vector<std::string>> label_sets;
+};
+
+// The family as `table` stands, at most `max_series` series: the table's
+// rows (the first are the largest values), then the remembered label sets
+// it lacks; `dropped` is set to how many rows were left out.
 MetricFamily family_of(const FamilyPlan& plan, const runtime::AggregationTable& table,
-                       size_t max_series, std::set<int64_t>& bounds, size_t& dropped);
+                       size_t max_series, FamilyMemory& memory, size_t& dropped);
 
 }  // namespace ovsq::metrics

@@ -6,7 +6,8 @@ PKGS="meson ninja-build pkg-config cmake g++ gcc
       llvm-19-dev libbpf-dev libelf-dev libdw-dev zlib1g-dev libzstd-dev
       tao-pegtl-dev libboost-program-options-dev libedit-dev
       libgtest-dev nlohmann-json3-dev systemtap-sdt-dev binutils elfutils procps
-      dwz util-linux python3 tmux iproute2 iputils-ping"
+      dwz util-linux python3 tmux iproute2 iputils-ping
+      prometheus"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \

@@ -337,7 +337,7 @@ TEST(Families, FromMapEntriesToText) {
   std::vector<runtime::RawEntry> flows = {entry(words({1}), words({2, 7, 0, 0})),
                                           entry(words({3}), words({0, 0, 1, 25}))};
   std::string out;
-  std::set<int64_t> no_bounds, sweep_bounds, flow_bounds;
+  FamilyMemory no_bounds, sweep_bounds, flow_bounds;
   size_t dropped = 9;
   write_family(out, family_of(plans[0], runtime::decode_aggregation(maps[0], deleted, 2), 10,
                               no_bounds, dropped));
@@ -391,15 +391,49 @@ TEST(Families, AtMostMaxSeriesTheLargest) {
   std::vector<runtime::RawEntry> entries = {entry(words({1}), words({5})),
                                             entry(words({2}), words({9})),
                                             entry(words({3}), words({1}))};
-  std::set<int64_t> bounds;
+  FamilyMemory memory;
   size_t dropped = 0;
   MetricFamily f = family_of(plans[0], runtime::decode_aggregation(q.programs.aggregations[0],
                                                                    entries, 1),
-                             2, bounds, dropped);
+                             2, memory, dropped);
   EXPECT_EQ(dropped, 1u);
   ASSERT_EQ(f.series.size(), 2u);
   EXPECT_EQ(f.series[0].label_values[0], "2");
   EXPECT_EQ(f.series[1].label_values[0], "1");
+}
+
+// After a restart the new maps start empty: a counter's label sets served
+// before are served as 0 (rate() sees the reset), a gauge's are not.
+TEST(Families, LabelSetsServedBeforeAreZeroAfterARestart) {
+  Column port = column("port", ColumnKind::Unsigned, 0, 4);
+  Query q = query_of("on upcall { @n[port] = count(); @big[port] = max(port) }\n",
+                     {aggregation("@n", AggregationKind::Count, {port}, 8, "count"),
+                      aggregation("@big", AggregationKind::Max, {port}, 8, "max")});
+  std::vector<std::string> warnings;
+  std::vector<FamilyPlan> plans = plan_families(q.programs, q.source, "ovsq_", warnings);
+  const auto& maps = q.programs.aggregations;
+  FamilyMemory count_memory, max_memory;
+  size_t dropped = 0;
+  std::vector<runtime::RawEntry> before = {entry(words({1}), words({5})),
+                                           entry(words({2}), words({9}))};
+  std::vector<runtime::RawEntry> max_before = {entry(words({1}), words({7, 1}))};
+  family_of(plans[0], runtime::decode_aggregation(maps[0], before, 1), 10, count_memory,
+            dropped);
+  family_of(plans[1], runtime::decode_aggregation(maps[1], max_before, 1), 10, max_memory,
+            dropped);
+  std::vector<runtime::RawEntry> after = {entry(words({2}), words({1}))};
+  std::string out;
+  write_family(out, family_of(plans[0], runtime::decode_aggregation(maps[0], after, 1), 10,
+                              count_memory, dropped));
+  write_family(out, family_of(plans[1], runtime::decode_aggregation(maps[1], {}, 1), 10,
+                              max_memory, dropped));
+  EXPECT_EQ(out,
+            "# HELP ovsq_n_total on upcall { @n[port] = count(); @big[port] = max(port) }\n"
+            "# TYPE ovsq_n_total counter\n"
+            "ovsq_n_total{port=\"2\"} 1\n"
+            "ovsq_n_total{port=\"1\"} 0\n"
+            "# HELP ovsq_big on upcall { @n[port] = count(); @big[port] = max(port) }\n"
+            "# TYPE ovsq_big gauge\n");
 }
 
 TEST(ListenAddress, Forms) {
