@@ -198,19 +198,34 @@ PY
     scrape "$port" | grep -q '^ovsq_revalidator_round_bucket{le="+Inf"} 1$' ||
       fail "no +Inf bucket of 1 round"
     stop_ovsq
+    # --metrics-max-series: the largest 5 of @flows_deleted's 12, the 7
+    # others counted.
+    start_exporter --metrics "$port" --metrics-max-series 5 "$SOURCE_ROOT/examples/metrics/revalidator.ovsq"
+    sim a "mix 12"
+    sim a "fire flow_sweep_result count=2 reason=FDR_PURGE"
+    scrape "$port" | grep -e '^ovsq_flows_deleted_total' -e '^ovsq_series_dropped{aggregation="@flows_deleted"}' \
+      > "$TEST_DIR/bounded.txt"
+    { echo 'ovsq_flows_deleted_total{probe="flow_sweep_result",reason="FDR_PURGE"} 2'
+      for r in FDR_AVOID_CACHING FDR_BAD_ODP_FIT FDR_FLOW_IDLE FDR_FLOW_LIMIT; do
+        echo "ovsq_flows_deleted_total{probe=\"flow_result\",reason=\"$r\"} 1"
+      done
+      echo 'ovsq_series_dropped{aggregation="@flows_deleted"} 7'
+    } > "$TEST_DIR/expected.txt"
+    expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/bounded.txt"
+    stop_ovsq
 
     start_exporter --metrics "$port" "$SOURCE_ROOT/examples/metrics/upcalls.ovsq"
-    # An upcall takes the flow of the next event number, 15 here (12 + 2
-    # events above): in_port 1 + 15 % 4 = 4, IPv6/TCP, 118 bytes.
+    # An upcall takes the flow of the next event number, 29 here (twice 12
+    # + 2 events above): in_port 1 + 29 % 4 = 2, IPv4/TCP, 98 bytes.
     sim a "fire upcall count=4"
     sim a "fire upcall type=DPIF_UC_ACTION"
     scrape "$port" | grep -e '^ovsq_upcall' > "$TEST_DIR/upcalls.txt"
     { echo 'ovsq_upcalls_total{type="DPIF_UC_MISS"} 4'
       echo 'ovsq_upcalls_total{type="DPIF_UC_ACTION"} 1'
-      echo 'ovsq_upcalls_by_port_total{key_in_port="4"} 5'
+      echo 'ovsq_upcalls_by_port_total{key_in_port="2"} 5'
       echo 'ovsq_upcall_packet_bytes_bucket{le="127"} 5'
       echo 'ovsq_upcall_packet_bytes_bucket{le="+Inf"} 5'
-      echo 'ovsq_upcall_packet_bytes_sum 590'
+      echo 'ovsq_upcall_packet_bytes_sum 490'
       echo 'ovsq_upcall_packet_bytes_count 5'
     } > "$TEST_DIR/expected.txt"
     sort "$TEST_DIR/expected.txt" > "$TEST_DIR/expected.sorted"
