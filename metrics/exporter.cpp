@@ -5,18 +5,16 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <map>
 #include <memory>
 #include <optional>
 #include <ostream>
-#include <set>
-#include <streambuf>
 #include <vector>
 
 #include "metrics/capabilities.h"
 #include "metrics/exposition.h"
 #include "metrics/families.h"
+#include "metrics/health.h"
 #include "runtime/event_loop.h"
 #include "runtime/fd.h"
 #include "runtime/process.h"
@@ -27,12 +25,6 @@ namespace ovsq::metrics {
 namespace {
 
 constexpr uint64_t kFollowPollNs = 100'000'000;  // as the one-shot's --follow
-// ovsq's own metrics, after the prefix; no aggregation may take one.
-constexpr const char* kOwnMetrics[] = {
-    "build_info",        "attached",          "traced_pid",     "attaches_total",
-    "events_total",      "lost_events_total", "map_full_drops_total",
-    "series_dropped"};
-
 // The query's Output: rows are muted and interval tables never printed;
 // what it keeps is the tables a scrape asks for (Query::show) and each
 // statement's full-map drops as the query reports them.
@@ -117,10 +109,7 @@ class Exporter {
   void settle();
   HttpResponse answer(std::string_view path);
   std::string scrape();
-  void write_health(std::string& out);
-  std::string name(std::string_view suffix) const {
-    return sanitize_metric_name(options_.prefix + std::string(suffix));
-  }
+  Health health() const;
 
   const frontend::Source& source_;
   const pipeline::QuerySettings& settings_;
@@ -134,7 +123,6 @@ class Exporter {
   runtime::Fd follow_timer_;
   runtime::EventLoop::SourceId follow_source_ = 0;
   bool stop_ = false;
-  int status_ = 0;
   uint64_t attaches_ = 0;
   // Per family, by name: its bounds and label sets so far.
   std::map<std::string, FamilyMemory> memory_;
@@ -149,10 +137,9 @@ std::unique_ptr<Attachment> Exporter::compile(pipeline::Target target) {
   std::vector<std::string> warnings;
   a->plans = plan_families(programs, source_, options_.prefix, warnings);
   for (const FamilyPlan& plan : a->plans)
-    for (const char* own : kOwnMetrics)
-      if (plan.name == name(own))
-        throw UserError("--metrics: " + plan.title + " would be " + plan.name +
-                        ", one of ovsq's own metrics: name it otherwise");
+    if (is_health_metric(options_.prefix, plan.name))
+      throw UserError("--metrics: " + plan.title + " would be " + plan.name +
+                      ", one of ovsq's own metrics: name it otherwise");
   if (attaches_ == 0)  // said once, not at each re-attach
     for (const std::string& w : warnings) err_ << "ovsq: warning: " << w << "\n";
   runtime::QueryOptions query_options;
@@ -257,60 +244,26 @@ std::string Exporter::scrape() {
       dropped_series_[plan.title] = dropped;
     }
   }
-  write_health(out);
+  write_health(out, options_.prefix, health());
   return out;
 }
 
-void Exporter::write_health(std::string& out) {
-  auto single = [&](std::string suffix, MetricType type, std::string help, uint64_t value) {
-    MetricFamily f{name(suffix), std::move(help), type};
-    f.series.push_back(Series{{}, std::to_string(value)});
-    write_family(out, f);
-  };
-  MetricFamily build{name("build_info"), "ovsq's version; always 1", MetricType::Gauge,
-                     {"version"}};
-  build.series.push_back(Series{{options_.version}, "1"});
-  write_family(out, build);
-  bool attached = current_ && current_->attached;
-  single("attached", MetricType::Gauge,
-         "1 while the query is attached to the traced process, else 0", attached);
-  pid_t pid = current_ && current_->pids.size() == 1 ? current_->pids[0] : 0;
-  single("traced_pid", MetricType::Gauge,
-         "the PID the query is attached to (0: none, or every process of a binary)",
-         attached ? uint64_t(pid) : 0);
-  single("attaches_total", MetricType::Counter,
-         "times the query was attached (once, and again for each vswitchd followed)",
-         attaches_);
-
-  runtime::QueryStats stats;
-  if (current_) stats = current_->query->stats();
-  MetricFamily events{name("events_total"),
-                      "rows and printf lines the query's probes sent (not printed)",
-                      MetricType::Counter, {"query"}};
-  events.series.push_back(Series{{source_.name}, std::to_string(stats.events)});
-  write_family(out, events);
-  MetricFamily lost{name("lost_events_total"),
-                    "events the ring buffer had no room for", MetricType::Counter,
-                    {"query"}};
-  lost.series.push_back(Series{{source_.name}, std::to_string(stats.lost)});
-  write_family(out, lost);
-
-  MetricFamily full{name("map_full_drops_total"),
-                    "updates a full map refused (--map-entries), by statement",
-                    MetricType::Counter, {"map", "statement"}};
-  if (current_) {
-    const auto& sites = current_->query->programs().map_update_sites;
-    for (size_t i = 0; i < sites.size(); ++i)
-      full.series.push_back(Series{{sites[i].map, sites[i].where},
-                             std::to_string(current_->output.drops(i))});
-  }
-  write_family(out, full);
-  MetricFamily dropped{name("series_dropped"),
-                       "series left out of the last scrape by --metrics-max-series",
-                       MetricType::Gauge, {"aggregation"}};
-  for (const auto& [title, n] : dropped_series_)
-    dropped.series.push_back(Series{{title}, std::to_string(n)});
-  write_family(out, dropped);
+Health Exporter::health() const {
+  Health h;
+  h.version = options_.version;
+  h.query = source_.name;
+  h.attaches = attaches_;
+  h.series_dropped = dropped_series_;
+  if (!current_) return h;
+  h.attached = current_->attached;
+  if (current_->pids.size() == 1) h.pid = current_->pids[0];
+  runtime::QueryStats stats = current_->query->stats();
+  h.events = stats.events;
+  h.lost = stats.lost;
+  const auto& sites = current_->query->programs().map_update_sites;
+  for (size_t i = 0; i < sites.size(); ++i)
+    h.map_full.push_back({&sites[i], current_->output.drops(i)});
+  return h;
 }
 
 int Exporter::run(pipeline::Target target) {
@@ -335,7 +288,7 @@ int Exporter::run(pipeline::Target target) {
     settle();
   }
   if (current_->attached) current_->query->finish(loop_);
-  return status_;
+  return 0;
 }
 
 }  // namespace
