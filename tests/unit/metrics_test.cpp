@@ -3,15 +3,21 @@
 // aggregations become (and the queries that cannot be exported), each
 // text also checked by Prometheus' own `promtool check metrics`.
 #include <gtest/gtest.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <chrono>
 #include <fstream>
+#include <memory>
 #include <set>
 
 #include "metrics/exposition.h"
 #include "metrics/families.h"
 #include "metrics/http_server.h"
+#include "runtime/event_loop.h"
 #include "support/error.h"
 #include "tests/unit/output_test_util.h"
 
@@ -434,6 +440,82 @@ TEST(Families, LabelSetsServedBeforeAreZeroAfterARestart) {
             "ovsq_n_total{port=\"1\"} 0\n"
             "# HELP ovsq_big on upcall { @n[port] = count(); @big[port] = max(port) }\n"
             "# TYPE ovsq_big gauge\n");
+}
+
+// The HTTP server on an EventLoop, its client in the same thread: the
+// request is written whole before the loop runs.
+std::string exchange(HttpServer& server, runtime::EventLoop& loop, uint16_t port,
+                     const std::string& request) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(port);
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) return "no connect";
+  ::send(fd, request.data(), request.size(), 0);
+  ::shutdown(fd, SHUT_WR);
+  std::string reply;
+  char buffer[4096];
+  for (int turn = 0; turn < 20; ++turn) {
+    loop.run_once(std::chrono::milliseconds(100));
+    ssize_t n;
+    while ((n = ::recv(fd, buffer, sizeof buffer, MSG_DONTWAIT)) > 0) reply.append(buffer, size_t(n));
+    if (n == 0) break;  // the server closed
+  }
+  ::close(fd);
+  return reply;
+}
+
+TEST(HttpServer, AnswersGetAndHeadOfItsPathsOnly) {
+  std::string why;
+  // The first free port of a hundred.
+  std::optional<ListenAddress> address = parse_listen_address("127.0.0.1:1", why);
+  ASSERT_TRUE(address);
+  runtime::EventLoop loop;
+  std::vector<std::string> asked;
+  uint16_t port = 0;
+  std::unique_ptr<HttpServer> server;
+  for (uint16_t p = 39464; p < 39564 && !server; ++p) {
+    reinterpret_cast<sockaddr_in*>(&address->address)->sin_port = htons(p);
+    address->text = "127.0.0.1:" + std::to_string(p);
+    try {
+      server = std::make_unique<HttpServer>(*address, [&](std::string_view path) {
+        asked.emplace_back(path);
+        if (path == "/metrics") return HttpResponse{200, kContentType, "up 1\n"};
+        return HttpResponse{404, "text/plain; charset=utf-8", "no\n"};
+      });
+      port = p;
+    } catch (const UserError&) {
+    }
+  }
+  ASSERT_TRUE(server);
+  server->add_sources(loop);
+  EXPECT_EQ(exchange(*server, loop, port, "GET /metrics?x=1 HTTP/1.1\r\nHost: a\r\n\r\n"),
+            "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n"
+            "Content-Length: 5\r\nConnection: close\r\n\r\nup 1\n");
+  EXPECT_EQ(exchange(*server, loop, port, "HEAD /metrics HTTP/1.1\r\n\r\n"),
+            "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n"
+            "Content-Length: 5\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(exchange(*server, loop, port, "GET /other HTTP/1.0\r\n\r\n"),
+            "HTTP/1.1 404 Not Found\r\nContent-Type: text/plain; charset=utf-8\r\n"
+            "Content-Length: 3\r\nConnection: close\r\n\r\nno\n");
+  EXPECT_EQ(exchange(*server, loop, port, "POST /metrics HTTP/1.1\r\n\r\n"),
+            "HTTP/1.1 405 Method Not Allowed\r\nContent-Type: text/plain; charset=utf-8\r\n"
+            "Content-Length: 18\r\nConnection: close\r\n\r\nonly GET and HEAD\n");
+  EXPECT_EQ(exchange(*server, loop, port, "nonsense\r\n\r\n"),
+            "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\n"
+            "Content-Length: 12\r\nConnection: close\r\n\r\nbad request\n");
+  EXPECT_EQ(asked, (std::vector<std::string>{"/metrics", "/metrics", "/other"}));
+
+  // A second server on the same address: in use.
+  try {
+    HttpServer again(*address, [](std::string_view) { return HttpResponse{}; });
+    ADD_FAILURE() << "bound twice";
+  } catch (const UserError& e) {
+    EXPECT_EQ(std::string(e.what()), "cannot serve metrics on 127.0.0.1:" +
+                                         std::to_string(port) +
+                                         ": the address is already in use");
+  }
 }
 
 TEST(ListenAddress, Forms) {
