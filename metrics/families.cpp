@@ -148,8 +148,10 @@ Series series_of_row(const FamilyPlan& plan, const AggregationMap& map,
     case AggregationKind::Hist:
     case AggregationKind::Lhist:
       // A bucket [low, high) of integers holds the values <= high - 1.
+      // Empty ones between the lowest and highest are kept: their edges
+      // are bounds of the family.
       for (const runtime::HistBucket& b : row.buckets)
-        if (b.has_high && b.count > 0) series.buckets.push_back({b.high - 1, b.count});
+        if (b.has_high) series.buckets.push_back({b.high - 1, b.count});
       series.count = row.count;
       series.sum = row.value;
       break;
@@ -166,9 +168,7 @@ MetricFamily family_of(const FamilyPlan& plan, const runtime::AggregationTable& 
   for (size_t i = 0; i < kept; ++i) {
     family.series.push_back(series_of_row(plan, *table.map, table.rows[i]));
     served.insert(family.series.back().label_values);
-    if (plan.type != MetricType::Histogram) continue;
-    for (const runtime::HistBucket& b : table.rows[i].buckets)
-      if (b.has_high) memory.bounds.insert(b.high - 1);
+    for (const auto& [le, count] : family.series.back().buckets) memory.bounds.insert(le);
   }
   if (plan.type != MetricType::Gauge) {  // a gauge without a value has none
     for (const std::vector<std::string>& labels : memory.label_sets) {
