@@ -197,6 +197,13 @@ PY
     expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/revalidator.txt"
     scrape "$port" | grep -q '^ovsq_revalidator_round_bucket{le="+Inf"} 1$' ||
       fail "no +Inf bucket of 1 round"
+    # The whole page, comments and ovsq's own metrics too, as Prometheus'
+    # linter reads it.
+    python3 -c 'import sys, urllib.request; sys.stdout.write(urllib.request.urlopen(
+      "http://127.0.0.1:%s/metrics" % sys.argv[1]).read().decode())' "$port" > "$TEST_DIR/page.txt"
+    promtool check metrics < "$TEST_DIR/page.txt" > "$TEST_DIR/promtool.txt" 2>&1 ||
+      fail "promtool check metrics: $(cat "$TEST_DIR/promtool.txt")"
+    [ -s "$TEST_DIR/promtool.txt" ] && fail "promtool lints: $(cat "$TEST_DIR/promtool.txt")"
     stop_ovsq
     # --metrics-max-series: the largest 5 of @flows_deleted's 12, the 7
     # others counted.
