@@ -1,5 +1,7 @@
 #include "codegen/bpf_module.h"
 
+#include <optional>
+
 #include <llvm/IR/DiagnosticInfo.h>
 #include <llvm/IR/DiagnosticPrinter.h>
 
@@ -174,7 +176,8 @@ namespace {
 // BPF has this way) so that emit() can explain them.
 class ErrorCollector : public llvm::DiagnosticHandler {
  public:
-  explicit ErrorCollector(std::vector<std::string>& errors) : errors_(errors) {}
+  ErrorCollector(std::vector<std::string>& errors, std::optional<unsigned>& stack_line)
+      : errors_(errors), stack_line_(stack_line) {}
   bool handleDiagnostics(const llvm::DiagnosticInfo& info) override {
     if (info.getSeverity() != llvm::DS_Error) return true;
     std::string text;
@@ -182,14 +185,14 @@ class ErrorCollector : public llvm::DiagnosticHandler {
     llvm::DiagnosticPrinterRawOStream printer(stream);
     info.print(printer);
     stream.flush();
+    // The BPF backend has no diagnostic kind of its own for this; its
+    // text is how it is told apart.
     if (text.find("stack limit") != std::string::npos) {
       unsigned line = 0;
       if (const auto* u = llvm::dyn_cast<llvm::DiagnosticInfoUnsupported>(&info))
         line = u->getLocation().getLine();
-      text = "the clause" + (line ? " at line " + std::to_string(line) : std::string()) +
-             " needs more than the 512 bytes of stack a BPF program may use: "
-             "give it fewer statements, keys or strings, or split it into "
-             "several clauses";
+      if (!stack_line_) stack_line_ = line;
+      return true;
     }
     errors_.push_back(text);
     return true;
@@ -197,13 +200,22 @@ class ErrorCollector : public llvm::DiagnosticHandler {
 
  private:
   std::vector<std::string>& errors_;
+  std::optional<unsigned>& stack_line_;
 };
 
 }  // namespace
 
+StackTooLarge::StackTooLarge(unsigned line)
+    : UserError("the clause" + (line ? " at line " + std::to_string(line) : std::string()) +
+                " needs more than the 512 bytes of stack a BPF program may use: "
+                "give it fewer statements, keys or strings, or split it into "
+                "several clauses"),
+      line_(line) {}
+
 std::vector<uint8_t> BpfModule::emit(OutputKind kind) {
   std::vector<std::string> errors;
-  context_->setDiagnosticHandler(std::make_unique<ErrorCollector>(errors));
+  std::optional<unsigned> stack_line;
+  context_->setDiagnosticHandler(std::make_unique<ErrorCollector>(errors, stack_line));
   if (!finalized_) {
     di_->finalize();
     finalized_ = true;
@@ -243,6 +255,7 @@ std::vector<uint8_t> BpfModule::emit(OutputKind kind) {
       throw std::runtime_error("internal error: BPF target cannot emit this file type");
     codegen.run(*module_);
   }
+  if (stack_line) throw StackTooLarge(*stack_line);
   if (!errors.empty()) throw UserError(errors.front());
   return std::vector<uint8_t>(buffer.begin(), buffer.end());
 }

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "support/error.h"
+
 #include <llvm/IR/DIBuilder.h>
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/LLVMContext.h>
@@ -29,6 +31,19 @@ struct MapAttribute {
 };
 
 enum class OutputKind { IR, Assembly, Object };
+
+// A BPF program needs more than BPF's 512 bytes of stack (the BPF
+// backend says so while emitting).  `line` is the line of the clause it
+// was lowered from (0: unknown); pipeline::Pipeline::emit turns it into
+// the StackTooLarge diagnostic at that clause.
+class StackTooLarge : public UserError {
+ public:
+  explicit StackTooLarge(unsigned line);
+  unsigned line() const { return line_; }
+
+ private:
+  unsigned line_;
+};
 
 class BpfModule {
  public:

@@ -43,7 +43,7 @@ std::string where(const CodegenOptions& options, const frontend::SourceLoc& loc)
 std::vector<StatementPlan> plan_clause(const frontend::Clause& clause,
                                        const frontend::Program& program,
                                        const CodegenOptions& options,
-                                       runtime::BpfProgramSet& out) {
+                                       runtime::CompiledQuery& out) {
   std::vector<StatementPlan> plans;
   std::string label = clause_label(clause);
   for (const frontend::Stmt& stmt : clause.actions) {
@@ -97,12 +97,12 @@ bool uses_exit(const frontend::Program& program) {
 
 }  // namespace
 
-LoweredProgram lower(const frontend::Program& program,
+LoweredQuery lower(const frontend::Program& program,
                      const CodegenOptions& options) {
-  LoweredProgram lowered;
+  LoweredQuery lowered;
   lowered.module = std::make_unique<BpfModule>("ovsq");
   BpfModule& module = *lowered.module;
-  runtime::BpfProgramSet& out = lowered.programs;
+  runtime::CompiledQuery& out = lowered.programs;
   out.ringbuf_bytes = options.ringbuf_bytes;
   out.every_ns = program.every.value;
   out.for_ns = program.for_duration.value;

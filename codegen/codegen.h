@@ -27,14 +27,14 @@ struct CodegenOptions {
   std::string source_name = "<command-line>";
 };
 
-struct LoweredProgram {
+struct LoweredQuery {
   std::unique_ptr<BpfModule> module;
-  // Everything of runtime::BpfProgramSet but the object and the binary.
-  runtime::BpfProgramSet programs;
+  // Everything of runtime::CompiledQuery but the object and the binary.
+  runtime::CompiledQuery programs;
 };
 
 // `program` must have passed frontend::Sema::check.
-LoweredProgram lower(const frontend::Program& program,
+LoweredQuery lower(const frontend::Program& program,
                      const CodegenOptions& options);
 
 }  // namespace ovsq::codegen

@@ -68,15 +68,7 @@ runtime::EventLayout event_layout(const std::string& label,
   uint32_t offset = kEventHeaderBytes;
   for (size_t i = 0; i < exprs.size(); ++i) {
     runtime::Column column = column_for(exprs[i]->type, headers[i]);
-    uint32_t align = 8;
-    switch (column.kind) {
-      case runtime::ColumnKind::String:
-      case runtime::ColumnKind::Ipv4:
-      case runtime::ColumnKind::Ipv6:
-      case runtime::ColumnKind::Mac: align = 1; break;
-      case runtime::ColumnKind::FlowKey: align = 8; break;
-      default: align = std::min<uint32_t>(column.size, 8);
-    }
+    uint32_t align = runtime::column_alignment(column.kind, column.size);
     offset = (offset + align - 1) / align * align;
     column.offset = offset;
     offset += column.size;
@@ -123,7 +115,6 @@ runtime::AggregationMap aggregation_map(const frontend::MapInfo& map,
   out.keys = key.components;
   out.key_size = key.size;
   out.value_size = aggregation_value_size(map.aggregation);
-  out.value_header = aggregation_name(map.aggregation);
   out.lhist_min = map.lhist_min;
   out.lhist_max = map.lhist_max;
   out.lhist_step = map.lhist_step;

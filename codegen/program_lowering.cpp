@@ -193,8 +193,12 @@ llvm::Value* ProgramLowering::value(const Expr& expr) {
   if (expr.as<frontend::MemberAccess>())
     return read_user_int(address(expr), expr.type.size, expr.type.is_signed);
   if (expr.as<frontend::MapRead>()) return map_read(expr);
-  if (const auto* call = expr.as<frontend::Call>())  // meaning(e): e's value
-    if (call->name == "meaning") return value(*call->args[0]);
+  if (const auto* call = expr.as<frontend::Call>()) {
+    switch (call->function->kind) {
+      case frontend::Function::Meaning: return value(*call->args[0]);  // e's value
+      case frontend::Function::Str: break;  // a string: store_string() reads it
+    }
+  }
   if (const auto* unary = expr.as<frontend::Unary>()) {
     llvm::Value* operand = value(*unary->operand);
     switch (unary->op) {
@@ -209,27 +213,30 @@ llvm::Value* ProgramLowering::value(const Expr& expr) {
   return builder_.getInt64(0);  // sema let nothing else through
 }
 
+// One case per builtin (frontend/builtins.h); sema typed it from its row.
 llvm::Value* ProgramLowering::builtin(const Expr& expr) {
-  using K = Binding::BuiltinKind;
+  using frontend::Builtin;
   switch (expr.binding.builtin) {
-    case K::Now: return helper(BPF_FUNC_ktime_get_ns, i64(), {});
-    case K::Walltime:
+    case Builtin::Now: return helper(BPF_FUNC_ktime_get_ns, i64(), {});
+    case Builtin::Walltime:
       return builder_.CreateAdd(helper(BPF_FUNC_ktime_get_boot_ns, i64(), {}),
                                 builder_.getInt64(globals_.walltime_offset_ns));
-    case K::Pid:
+    case Builtin::Pid:
       return builder_.CreateLShr(helper(BPF_FUNC_get_current_pid_tgid, i64(), {}),
                                  builder_.getInt64(32));
-    case K::Tid:
+    case Builtin::Tid:
       return builder_.CreateAnd(helper(BPF_FUNC_get_current_pid_tgid, i64(), {}),
                                 builder_.getInt64(0xffffffff));
-    case K::Cpu:
+    case Builtin::Uid:
+      return builder_.CreateAnd(helper(BPF_FUNC_get_current_uid_gid, i64(), {}),
+                                builder_.getInt64(0xffffffff));
+    case Builtin::Cpu:
       return helper(BPF_FUNC_get_smp_processor_id, i64(), {});
-    case K::Probe:
+    case Builtin::Probe:
       for (const probes::Enumerator& e : expr.type.c_type->enumerators)
         if (e.name == probe_name_) return builder_.getInt64(e.value);
       return builder_.getInt64(-1);
-    case K::Comm:  // a string: only store() and string_equals() take it
-    case K::None: break;
+    case Builtin::Comm: break;  // a string: store_string() reads it
   }
   return builder_.getInt64(0);
 }
@@ -382,7 +389,8 @@ void ProgramLowering::store_string(const Expr& expr, llvm::Value* slot,
                            byte_offset(slot, i));
     return;
   }
-  if (const auto* call = expr.as<frontend::Call>()) {  // str(p, n)
+  if (const auto* call = expr.as<frontend::Call>()) {
+    // str(p, n), the only function whose value is a string
     llvm::Value* pointer = value(*call->args[0]);
     if (pointer->getType()->isIntegerTy()) pointer = builder_.CreateIntToPtr(pointer, ptr());
     helper(BPF_FUNC_probe_read_user_str, i64(),
@@ -508,7 +516,7 @@ llvm::Value* ProgramLowering::hist_bucket(llvm::Value* v) {
 
 llvm::Value* ProgramLowering::lhist_bucket(llvm::Value* v,
                                            const frontend::MapInfo& map) {
-  int64_t buckets = (map.lhist_max - map.lhist_min) / map.lhist_step;
+  auto buckets = lhist_buckets(map.lhist_min, map.lhist_max, map.lhist_step);
   llvm::Value* offset = builder_.CreateSub(v, builder_.getInt64(map.lhist_min));
   llvm::Value* inside = builder_.CreateAdd(
       builder_.CreateUDiv(offset, builder_.getInt64(map.lhist_step)),
@@ -521,7 +529,9 @@ llvm::Value* ProgramLowering::lhist_bucket(llvm::Value* v,
 }
 
 // Per-CPU update: find this CPU's value (creating it zeroed), then change
-// it in place; no atomics, no other CPU touches it.
+// it in place; no atomics, no other CPU touches it.  The switch at the end
+// is each kind's update of its value (support/aggregations.h has the
+// layouts; runtime/aggregation.cpp combines the CPUs' values).
 void ProgramLowering::emit_aggregate(const frontend::AggregateStmt& stmt,
                                      uint32_t site) {
   using K = frontend::AggregationKind;
@@ -576,6 +586,7 @@ void ProgramLowering::emit_aggregate(const frontend::AggregateStmt& stmt,
       break;
     case K::Sum: add(first, v); break;
     case K::Avg:
+    case K::Stats:
       add(first, v);
       add(second, builder_.getInt64(1));
       break;

@@ -201,10 +201,10 @@ int compile_and_run(const Options& options, const frontend::Source& source,
     return 0;
   }
 
-  codegen::LoweredProgram lowered = pipeline.lower(checked, settings);
+  codegen::LoweredQuery lowered = pipeline.lower(checked, settings);
   mark("lower");
   auto emit = [&](codegen::OutputKind kind) {
-    std::vector<uint8_t> bytes = lowered.module->emit(kind);
+    std::vector<uint8_t> bytes = pipeline.emit(checked, lowered, kind);
     return std::string(bytes.begin(), bytes.end());
   };
   switch (options.emit) {
@@ -214,7 +214,7 @@ int compile_and_run(const Options& options, const frontend::Source& source,
     default: break;
   }
 
-  runtime::BpfProgramSet programs = pipeline.emit_object(std::move(lowered));
+  runtime::CompiledQuery programs = pipeline.emit_object(checked, std::move(lowered));
   mark("llvm");
   runtime::RunOptions run_options;
   run_options.pids = pipeline.target().pids;

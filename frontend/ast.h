@@ -15,8 +15,8 @@
 //              | '@' name ['[' expr (',' expr)* ']'] '=' (aggregation | expr)
 //              | 'delete' '@' name ['[' expr (',' expr)* ']']
 //              | 'exit'
-//   aggregation := 'count' ['(' ')'] | ('sum'|'avg'|'min'|'max'|'hist') '(' expr ')'
-//                | 'lhist' '(' expr ',' int ',' int ',' int ')'
+//   aggregation := 'count' ['(' ')'] | name '(' expr (',' int)* ')'
+//                  (support/aggregations.h lists them and their arguments)
 // Aggregation calls are also parsed where an expression may stand (as a
 // Call), so that sema can say why one cannot be used there.
 #include <array>
@@ -31,7 +31,9 @@
 #include "probes/catalog.h"
 #include "probes/odp_key.h"
 #include "probes/types.h"
-#include "support/aggregation_kind.h"
+#include "frontend/builtins.h"
+#include "support/aggregations.h"
+#include "support/printf_conversion.h"
 
 namespace ovsq::frontend {
 
@@ -78,13 +80,14 @@ struct MapRead {
   std::vector<ExprPtr> keys;
 };
 
-// name(args): an aggregation function (count, sum, avg, min, max, hist,
-// lhist).  Statements take them apart; anywhere else sema rejects them.
+// name(args): a function of frontend/builtins.h (str, meaning), or an
+// aggregation (support/aggregations.h), which statements take apart and
+// sema rejects anywhere else.
 struct Call {
   std::string name;
   SourceLoc name_loc;
   std::vector<ExprPtr> args;
-  bool has_parens = true;  // `count` may be written without ()
+  const FunctionInfo* function = nullptr;  // sema: which function it is
 };
 
 // base->member (arrow) or base.member.
@@ -183,7 +186,8 @@ struct Binding {
   enum class Kind {
     None,
     ProbeArg,      // per_probe[i].arg_index: argument of the clause's probe i
-    DerivedUfid,   // per_probe[i]: ukey->ufid (inline) or *put->ufid
+    DerivedField,  // per_probe[i]: a ufid, ukey->ufid (inline) or *put->ufid;
+                   // the catalog's other derived fields are flow keys
     FlowKey,       // per_probe[i]: the key's pointer and length (ukey->key,
                    // put->key, upcall's key); a derived field or an argument
     FlowKeyField,  // MemberAccess `key.ipv4.src`: odp_field in the base key
@@ -192,14 +196,13 @@ struct Binding {
     Builtin,       // builtin
     Map,           // MapRead: map_id indexes Program::maps
   };
-  enum class BuiltinKind { None, Now, Walltime, Pid, Tid, Comm, Cpu, Probe };
-  BuiltinKind builtin = BuiltinKind::None;
+  Builtin builtin = Builtin::Now;  // Builtin
   int map_id = -1;
   Kind kind = Kind::None;
   int64_t constant = 0;
   uint64_t offset = 0;
   const probes::OdpField* odp_field = nullptr;  // FlowKeyField
-  // ProbeArg and DerivedUfid: one entry per probe of the clause, in the
+  // ProbeArg and DerivedField: one entry per probe of the clause, in the
   // order of Clause::probes (the same name can sit at different argument
   // positions, or behind a pointer in one probe and inline in another).
   std::vector<FieldSource> per_probe;
@@ -232,10 +235,10 @@ struct PrintStmt {
 // One piece of a printf format, as sema parsed it: literal text, then
 // (when arg >= 0) one conversion of argument `arg`.
 struct FormatPiece {
-  std::string literal;     // "%%" already turned into "%"
+  std::string literal;          // "%%" already turned into "%"
   int arg = -1;
-  std::string conversion;  // the whole conversion, e.g. "%-8s", "%5llu"
-  SourceLoc loc;           // of the conversion in the source
+  PrintfConversion conversion;  // parsed: "%-8s", "%5llu" (as "%5u")
+  SourceLoc loc;                // of the conversion in the source
 };
 
 struct PrintfStmt {

@@ -7,8 +7,11 @@
 //                                  ^~~~~~~~~~~~~
 //
 // Every kind is listed once in diagnostic_kinds.def.
+#include <algorithm>
+#include <cstddef>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "frontend/source.h"
@@ -22,6 +25,40 @@ enum class DiagnosticKind {
 };
 
 const char* diagnostic_name(DiagnosticKind kind);  // "UnknownProbe"
+
+// How many arguments a format takes: one more than its highest {N}.
+constexpr size_t format_argument_count(std::string_view format) {
+  size_t count = 0;
+  for (size_t i = 0; i + 2 < format.size(); ++i)
+    if (format[i] == '{' && format[i + 1] >= '0' && format[i + 1] <= '9' &&
+        format[i + 2] == '}')
+      count = std::max<size_t>(count, size_t(format[i + 1] - '0') + 1);
+  return count;
+}
+
+inline constexpr size_t kDiagnosticArgumentCounts[] = {
+#define DIAGNOSTIC(Kind, Format) format_argument_count(Format),
+#include "frontend/diagnostic_kinds.def"
+#undef DIAGNOSTIC
+};
+
+constexpr size_t diagnostic_argument_count(DiagnosticKind kind) {
+  return kDiagnosticArgumentCounts[static_cast<size_t>(kind)];
+}
+
+// The arguments of a diagnostic of kind K, `{a, b}` at the call: exactly
+// as many as K's format takes, or the call does not compile.
+template <DiagnosticKind K>
+struct DiagnosticArgs {
+  std::vector<std::string> values;
+
+  template <class... Args>
+  DiagnosticArgs(Args&&... args) : values{std::string(std::forward<Args>(args))...} {
+    static_assert(sizeof...(Args) == diagnostic_argument_count(K),
+                  "the diagnostic's format (diagnostic_kinds.def) takes another "
+                  "number of arguments");
+  }
+};
 
 struct Diagnostic {
   DiagnosticKind kind;
@@ -51,11 +88,25 @@ class Diagnostics {
  public:
   explicit Diagnostics(const Source& source) : source_(source) {}
 
-  // Records an error.  `args` fill the kind's {0}, {1}, ... in order.  The
-  // returned reference is valid until the next error is recorded.
+  // Records an error of kind K.  `args` fill the kind's {0}, {1}, ... in
+  // order; their number is checked when the call compiles.  The returned
+  // reference is valid until the next error is recorded.
+  template <DiagnosticKind K>
+  Diagnostic& error(SourceLoc loc, DiagnosticArgs<K> args = {}) {
+    return error(K, loc, std::move(args.values));
+  }
+  // Records an error with a suggestion from `candidates` for `wrong`.
+  template <DiagnosticKind K>
+  Diagnostic& error_with_suggestion(SourceLoc loc, DiagnosticArgs<K> args,
+                                    std::string_view wrong,
+                                    const std::vector<std::string>& candidates) {
+    return error_with_suggestion(K, loc, std::move(args.values), wrong, candidates);
+  }
+
+  // The same for a kind known only at run time (a parse failure carried up
+  // to the parser's entry): its arguments are not checked.
   Diagnostic& error(DiagnosticKind kind, SourceLoc loc,
                     std::vector<std::string> args = {});
-  // Records an error with a suggestion from `candidates` for `wrong`.
   Diagnostic& error_with_suggestion(DiagnosticKind kind, SourceLoc loc,
                                     std::vector<std::string> args,
                                     std::string_view wrong,

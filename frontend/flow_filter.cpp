@@ -23,8 +23,10 @@ struct Scanner {
   SourceLoc loc(size_t begin, size_t end) const {
     return source.loc_at(uint32_t(begin), uint32_t(std::max<size_t>(end - begin, 1)));
   }
-  void fail(size_t begin, size_t end, const std::string& why) {
-    diagnostics.error(DiagnosticKind::FlowFilterSyntax, loc(begin, end), {why});
+  // An error of kind K over [begin, end).
+  template <DiagnosticKind K>
+  void fail(size_t begin, size_t end, DiagnosticArgs<K> args = {}) {
+    diagnostics.error<K>(loc(begin, end), std::move(args));
   }
   // [A-Za-z0-9_]+
   std::string word() {
@@ -144,26 +146,24 @@ std::optional<ExprPtr> parse_flow_filter(const Source& source, Diagnostics& diag
   std::vector<std::string> paths = probes::odp_field_paths();
   s.skip_blanks();
   if (s.done()) {
-    s.fail(0, 0, "the filter is empty: write fields as dpctl/dump-flows prints them, "
-                 "e.g. ipv4(src=192.168.10.10)");
+    s.fail<DiagnosticKind::FlowFilterEmpty>(0, 0);
     return std::nullopt;
   }
   while (!s.done()) {
     size_t attr_begin = s.at;
     std::string attr = s.word();
     if (attr.empty()) {
-      s.fail(s.at, s.at + 1, "expected an attribute such as ipv4(...)");
+      s.fail<DiagnosticKind::FlowFilterNeedsAttribute>(s.at, s.at + 1);
       return std::nullopt;
     }
     if (s.peek() != '(') {
-      s.fail(s.at, s.at + 1, "expected '(' after '" + attr + "'");
+      s.fail<DiagnosticKind::FlowFilterNeedsParen>(s.at, s.at + 1, {attr});
       return std::nullopt;
     }
     ++s.at;
     bool has_fields = probes::odp_attr_has_fields(attr);
     if (!has_fields && !probes::find_odp_field(attr, "")) {
-      diagnostics.error_with_suggestion(DiagnosticKind::UnknownFlowField,
-                                        s.loc(attr_begin, attr_begin + attr.size()),
+      diagnostics.error_with_suggestion<DiagnosticKind::UnknownFlowField>(s.loc(attr_begin, attr_begin + attr.size()),
                                         {attr}, attr, paths);
       return std::nullopt;
     }
@@ -174,7 +174,7 @@ std::optional<ExprPtr> parse_flow_filter(const Source& source, Diagnostics& diag
       if (has_fields) {
         name = s.word();
         if (s.peek() != '=') {
-          s.fail(s.at, s.at + 1, "expected '=' after '" + attr + "(" + name + "'");
+          s.fail<DiagnosticKind::FlowFilterNeedsEquals>(s.at, s.at + 1, {attr + "(" + name});
           return std::nullopt;
         }
         ++s.at;
@@ -182,8 +182,7 @@ std::optional<ExprPtr> parse_flow_filter(const Source& source, Diagnostics& diag
       const probes::OdpField* field = probes::find_odp_field(attr, name);
       if (!field) {
         std::string path = attr + "." + name;
-        diagnostics.error_with_suggestion(DiagnosticKind::UnknownFlowField,
-                                          s.loc(field_begin, field_begin + name.size()),
+        diagnostics.error_with_suggestion<DiagnosticKind::UnknownFlowField>(s.loc(field_begin, field_begin + name.size()),
                                           {path}, path, paths);
         return std::nullopt;
       }
@@ -192,7 +191,7 @@ std::optional<ExprPtr> parse_flow_filter(const Source& source, Diagnostics& diag
       SourceLoc value_loc = s.loc(value_begin, value_begin + value.size());
       ExprPtr literal = literal_for(*field, value, value_loc);
       if (!literal) {
-        diagnostics.error(DiagnosticKind::FlowFilterValue, value_loc,
+        diagnostics.error<DiagnosticKind::FlowFilterValue>(value_loc,
                           {value, field->path(), value_description(*field)});
         return std::nullopt;
       }
@@ -202,7 +201,7 @@ std::optional<ExprPtr> parse_flow_filter(const Source& source, Diagnostics& diag
                                            std::move(literal)}));
     } while (has_fields && s.peek() == ',' && ++s.at);
     if (s.peek() != ')') {
-      s.fail(s.at, s.at + 1, "expected ')' to close '" + attr + "('");
+      s.fail<DiagnosticKind::FlowFilterUnclosed>(s.at, s.at + 1, {attr});
       return std::nullopt;
     }
     ++s.at;
@@ -211,7 +210,7 @@ std::optional<ExprPtr> parse_flow_filter(const Source& source, Diagnostics& diag
       ++s.at;
       s.skip_blanks();
     } else if (!s.done()) {
-      s.fail(s.at, s.at + 1, "expected ',' between attributes");
+      s.fail<DiagnosticKind::FlowFilterNeedsComma>(s.at, s.at + 1);
       return std::nullopt;
     }
   }

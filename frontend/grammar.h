@@ -37,7 +37,7 @@
 //   `call_expr` and `name_expr`, which take any word), or new forms of the
 //   `number` token;
 // - new statements are `statement` alternatives; their keyword joins
-//   `reserved` and OVSQ_STATEMENT_KEYWORDS (for "did you mean");
+//   `reserved` and statement_keywords (for "did you mean");
 // - new clause kinds (timers such as `every 1s` as a probe) are `clause`
 //   alternatives; new run limits are `run_limit` alternatives.
 #include <tao/pegtl.hpp>
@@ -83,19 +83,53 @@ struct reserved
               kw_begin, kw_end, kw_every, kw_for, kw_limit, kw_by, kw_as,
               kw_and, kw_or, kw_not> {};
 
-// Aggregation functions: keywords at the start of a statement only.
-struct agg_count : pg::keyword<'c', 'o', 'u', 'n', 't'> {};
-struct agg_function
-    : pg::sor<pg::keyword<'s', 'u', 'm'>, pg::keyword<'a', 'v', 'g'>,
-              pg::keyword<'m', 'i', 'n'>, pg::keyword<'m', 'a', 'x'>,
-              pg::keyword<'h', 'i', 's', 't'>,
-              pg::keyword<'l', 'h', 'i', 's', 't'>> {};
+// Aggregation functions (support/aggregations.h): keywords at the start
+// of a statement only.  `Bare`: those that may stand without '()'
+// (count); the others must be called.
+template <bool Bare> struct aggregation_keyword {
+  using rule_t = aggregation_keyword;
+  using subs_t = pg::empty_list;
+  template <class ParseInput> static bool match(ParseInput& in) {
+    const char* begin = in.current();
+    const char* end = begin;
+    auto is_word = [](char c, bool first) {
+      return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+             (!first && c >= '0' && c <= '9');
+    };
+    while (end != in.end() && is_word(*end, end == begin)) ++end;
+    const AggregationInfo* info =
+        find_aggregation(std::string_view(begin, size_t(end - begin)));
+    if (info == nullptr || info->bare != Bare) return false;
+    in.bump_in_this_line(size_t(end - begin));
+    return true;
+  }
+};
+struct agg_count : aggregation_keyword<true> {};
+struct agg_function : aggregation_keyword<false> {};
 
-// For "did you mean": the words that can start a statement, a clause or
-// a run limit.
-#define OVSQ_STATEMENT_KEYWORDS \
-  "print printf delete exit count sum avg min max hist lhist"
-#define OVSQ_TOP_KEYWORDS "on begin end every for limit"
+// For "did you mean": the words that can start a statement (the
+// aggregations' names from their table), a clause or a run limit.
+template <size_t N> struct KeywordList {
+  char text[N] = {};
+  constexpr const char* c_str() const { return text; }
+};
+template <size_t N>
+constexpr KeywordList<N> statement_keywords(const char* first) {
+  KeywordList<N> list;
+  size_t n = 0;
+  auto append = [&](const char* word) {
+    if (n > 0) list.text[n++] = ' ';
+    while (*word) list.text[n++] = *word++;
+  };
+  append(first);
+  append("print printf delete exit");
+  for (const AggregationInfo& info : kAggregations) append(info.name);
+  return list;
+}
+inline constexpr auto kStatementKeywords = statement_keywords<160>("");
+// After a probe list, 'where' may come too.
+inline constexpr auto kClauseBodyKeywords = statement_keywords<160>("where");
+inline constexpr const char kTopKeywords[] = "on begin end every for limit";
 
 // [A-Za-z_][A-Za-z0-9_]*; `name` excludes keywords, `word` does not (a
 // member or a probe's second half may be called anything).
@@ -383,25 +417,25 @@ template <class R> inline constexpr Expectation expectation{};
 template <> inline constexpr Expectation expectation<first_item>{
     "expected a clause ('on', 'begin', 'end') or a run limit ('every', "
     "'for', 'limit')",
-    OVSQ_TOP_KEYWORDS};
+    kTopKeywords};
 template <> inline constexpr Expectation expectation<next_item>{
     "expected a new clause ('on', 'begin', 'end') or a run limit ('every', "
     "'for', 'limit')",
-    OVSQ_TOP_KEYWORDS};
+    kTopKeywords};
 template <> inline constexpr Expectation expectation<probe>{
     "expected a probe name after '{prev}'"};
 template <> inline constexpr Expectation expectation<probe_part>{
     "expected a probe name after ':'", "", false, true};
 template <> inline constexpr Expectation expectation<clause_body>{
     "expected 'where', an action or '{' after the probe list",
-    "where " OVSQ_STATEMENT_KEYWORDS};
+    kClauseBodyKeywords.c_str()};
 template <> inline constexpr Expectation expectation<action_after_where>{
     "expected an action or '{' after the 'where' condition",
-    OVSQ_STATEMENT_KEYWORDS, true};
+    kStatementKeywords.c_str(), true};
 template <> inline constexpr Expectation expectation<action_after_keyword>{
-    "expected an action or '{' after '{prev}'", OVSQ_STATEMENT_KEYWORDS};
+    "expected an action or '{' after '{prev}'", kStatementKeywords.c_str()};
 template <> inline constexpr Expectation expectation<block_close>{
-    "expected a statement or '}'", OVSQ_STATEMENT_KEYWORDS};
+    "expected a statement or '}'", kStatementKeywords.c_str()};
 template <> inline constexpr Expectation expectation<condition>{
     "expected an expression after 'where'"};
 template <> inline constexpr Expectation expectation<print_item>{

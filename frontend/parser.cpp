@@ -144,9 +144,9 @@ template <> struct action<g::integer> {
       }
     }
     auto too_large = [&] {
-      return ParseFailure{multiplier ? DiagnosticKind::DurationTooLarge
-                                     : DiagnosticKind::IntegerTooLarge,
-                          s.loc(in), {std::string(text)}, {}};
+      return multiplier
+                 ? parse_failure<DiagnosticKind::DurationTooLarge>(s.loc(in), {text})
+                 : parse_failure<DiagnosticKind::IntegerTooLarge>(s.loc(in), {text});
     };
     uint64_t value = 0;
     for (char c : digits) {
@@ -170,7 +170,7 @@ template <class Rule, DiagnosticKind Invalid,
 struct address_action {
   template <class Input> static void apply(const Input& in, ParseState& s) {
     std::optional<AddressLiteral> literal = Parse(in.string_view());
-    if (!literal) throw ParseFailure{Invalid, s.loc(in), {in.string()}, {}};
+    if (!literal) throw parse_failure<Invalid>(s.loc(in), {in.string()});
     s.push(s.offset(in), s.offset(in) + in.size(), *literal);
   }
 };
@@ -239,20 +239,12 @@ template <> struct action<g::call_expr> {
     ParseState::Named call = s.pop_named();
     std::vector<ExprPtr> args = s.take_from(call.mark);
     s.push(call.begin, s.prev_end,
-           Call{std::move(call.name), call.loc, std::move(args), true});
+           Call{std::move(call.name), call.loc, std::move(args)});
   }
 };
 
 // `count` may stand without parentheses.
-template <> struct action<g::agg_call> {
-  template <class Input> static void apply(const Input&, ParseState& s) {
-    ParseState::Named call = s.pop_named();
-    std::vector<ExprPtr> args = s.take_from(call.mark);
-    bool has_parens = s.source.text[s.prev_begin] == ')';
-    s.push(call.begin, s.prev_end,
-           Call{std::move(call.name), call.loc, std::move(args), has_parens});
-  }
-};
+template <> struct action<g::agg_call> : action<g::call_expr> {};
 
 template <> struct action<g::member_name> {
   template <class Input> static void apply(const Input& in, ParseState& s) {
@@ -355,8 +347,9 @@ template <> struct action<g::assign_stmt> {
     std::vector<ExprPtr> keys = s.take_from(map.mark);
     SourceLoc loc = s.loc_from(s.offset(in));
     s.tail = Tail::Expression;
-    if (const auto* id = value->as<Identifier>(); id && id->name == "count")
-      value->node = Call{"count", value->loc, {}, false};
+    if (const auto* id = value->as<Identifier>())
+      if (const AggregationInfo* info = find_aggregation(id->name); info && info->bare)
+        value->node = Call{id->name, value->loc, {}};
     if (const auto* call = value->as<Call>(); call && is_aggregation_function(call->name)) {
       AggregateStmt agg;
       agg.loc = loc;
@@ -443,16 +436,15 @@ template <RunLimit Program::*Limit> struct run_limit_action {
     ExprPtr value = s.pop().expr;
     const IntLiteral& literal = *value->as<IntLiteral>();
     if (wants_duration && !literal.is_duration)
-      throw ParseFailure{DiagnosticKind::RunLimitNeedsDuration, value->loc,
-                         {keyword}, {}};
+      throw parse_failure<DiagnosticKind::RunLimitNeedsDuration>(value->loc, {keyword});
     if (!wants_duration && literal.is_duration)
-      throw ParseFailure{DiagnosticKind::LimitNeedsCount, value->loc, {}, {}};
+      throw parse_failure<DiagnosticKind::LimitNeedsCount>(value->loc);
     if (literal.value == 0)
-      throw ParseFailure{DiagnosticKind::RunLimitIsZero, value->loc, {keyword}, {}};
+      throw parse_failure<DiagnosticKind::RunLimitIsZero>(value->loc, {keyword});
     RunLimit& limit = s.program.*Limit;
     SourceLoc loc = s.loc_from(s.offset(in));
     if (limit.set)
-      throw ParseFailure{DiagnosticKind::DuplicateRunLimit, loc, {keyword}, {}};
+      throw parse_failure<DiagnosticKind::DuplicateRunLimit>(loc, {keyword});
     limit = RunLimit{loc, literal.value, true};
     s.tail = Tail::RunLimit;
   }
@@ -469,10 +461,8 @@ template <class Rule> struct control : pg::normal<Rule> {
   template <class Input> static void start(const Input& in, ParseState& s) {
     if constexpr (std::is_same_v<Rule, g::unary>) {
       if (++s.depth > kMaxDepth)
-        throw ParseFailure{
-            DiagnosticKind::SyntaxError,
-            s.source.loc_at(static_cast<uint32_t>(in.current() - s.base)),
-            {"expression nested too deeply"}, {}};
+        throw parse_failure<DiagnosticKind::NestedTooDeeply>(
+            s.source.loc_at(static_cast<uint32_t>(in.current() - s.base)));
     }
   }
   template <class Input> static void success(const Input&, ParseState& s) {
@@ -500,22 +490,19 @@ template <class Rule> struct control : pg::normal<Rule> {
     if constexpr (std::is_same_v<Rule, g::first_item>) {
       s.ran_out = false;  // nothing but blanks: nothing to continue
       if (at_end)
-        throw ParseFailure{DiagnosticKind::EmptyProgram, s.source.loc_at(0),
-                           {}, {}};
+        throw parse_failure<DiagnosticKind::EmptyProgram>(s.source.loc_at(0));
     }
     if constexpr (std::is_same_v<Rule, g::string_close> ||
                   std::is_same_v<Rule, g::string_escape>) {
       s.ran_out = false;  // a string does not continue on the next line
       char c = at_end ? '\n' : text[offset];
       if (std::is_same_v<Rule, g::string_close> || c == '\n' || c == '\r')
-        throw syntax_failure(s.source.loc_at(s.string_begin),
-                             "unterminated string literal");
+        throw parse_failure<DiagnosticKind::UnterminatedString>(
+            s.source.loc_at(s.string_begin));
       // At the character after the backslash: the caret spans both.
       auto [shown, length] = describe_char(text, offset);
-      throw syntax_failure(
-          s.source.loc_at(offset - 1, length + 1),
-          "unknown escape sequence '\\" + shown +
-              "' in a string literal (use \\n, \\t, \\\\, \\\" or \\0)");
+      throw parse_failure<DiagnosticKind::UnknownEscape>(
+          s.source.loc_at(offset - 1, length + 1), {shown});
     }
 
     g::Expectation expected = g::expectation<Rule>;
@@ -525,21 +512,16 @@ template <class Rule> struct control : pg::normal<Rule> {
       constexpr bool in_block = std::is_same_v<Rule, g::block_close>;
       char prev = text[s.prev_begin];
       if (in_block && at_end)
-        throw syntax_failure(s.source.loc_at(s.block_begin), "unclosed '{'");
-      if (in_block && !found.empty() && is_one_of(found, OVSQ_TOP_KEYWORDS))
-        throw syntax_failure(
-            s.source.loc_at(offset, static_cast<uint32_t>(found.size())),
-            "expected '}' to close the block before '" + std::string(found) +
-                "'");
+        throw parse_failure<DiagnosticKind::UnclosedBlock>(s.source.loc_at(s.block_begin));
+      if (in_block && !found.empty() && is_one_of(found, g::kTopKeywords))
+        throw parse_failure<DiagnosticKind::BlockNotClosed>(
+            s.source.loc_at(offset, static_cast<uint32_t>(found.size())), {found});
       // A second statement after a bare action: the braces are missing.
       if (!in_block && prev != '}' && s.tail != Tail::RunLimit && !at_end &&
           (text[offset] == '@' || (!found.empty() &&
-                                   is_one_of(found, OVSQ_STATEMENT_KEYWORDS))))
-        throw syntax_failure(
-            s.source.loc_at(offset, std::max<uint32_t>(
-                                        1, static_cast<uint32_t>(found.size()))),
-            "expected a new clause; a clause with several statements needs "
-            "them in '{ ... }'");
+                                   is_one_of(found, g::kStatementKeywords.c_str()))))
+        throw parse_failure<DiagnosticKind::StatementsNeedBraces>(s.source.loc_at(
+            offset, std::max<uint32_t>(1, static_cast<uint32_t>(found.size()))));
       after = after_statement(prev == ';' || prev == '}' ? Tail::None : s.tail,
                               in_block);
       expected.message = after.message.c_str();

@@ -57,8 +57,8 @@ bool is_one_of(std::string_view word, const char* words) {
 
 ParseFailure syntax_failure(SourceLoc loc, std::string message,
                             std::string suggestion) {
-  return ParseFailure{DiagnosticKind::SyntaxError, loc, {std::move(message)},
-                      std::move(suggestion)};
+  return parse_failure<DiagnosticKind::SyntaxError>(loc, {std::move(message)},
+                                                    std::move(suggestion));
 }
 
 ParseFailure syntax_error(const Source& source, uint32_t prev_begin,
@@ -107,7 +107,7 @@ ParseFailure syntax_error(const Source& source, uint32_t prev_begin,
 
 AfterStatement after_statement(Tail tail, bool in_block) {
   std::string what = in_block ? "a statement or '}'" : "a new clause or a run limit";
-  std::string keywords = in_block ? OVSQ_STATEMENT_KEYWORDS : OVSQ_TOP_KEYWORDS;
+  std::string keywords = in_block ? grammar::kStatementKeywords.c_str() : grammar::kTopKeywords;
   bool after_expression = tail == Tail::PrintList || tail == Tail::ByList ||
                           tail == Tail::Expression;
   switch (tail) {

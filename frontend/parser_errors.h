@@ -27,6 +27,13 @@ struct ParseFailure {
   std::string suggestion;
 };
 
+// A ParseFailure of kind K, its arguments counted when the call compiles.
+template <DiagnosticKind K>
+ParseFailure parse_failure(SourceLoc loc, DiagnosticArgs<K> args = {},
+                           std::string suggestion = {}) {
+  return ParseFailure{K, loc, std::move(args.values), std::move(suggestion)};
+}
+
 // What the last statement ended with, for the message when what follows
 // it is wrong (a print list could go on with ',', an aggregation with
 // 'by', ...).

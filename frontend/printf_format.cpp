@@ -1,7 +1,5 @@
 #include "frontend/printf_format.h"
 
-#include <cctype>
-
 namespace ovsq::frontend {
 
 bool parse_format(std::string_view format, std::vector<FormatConversion>& out,
@@ -20,36 +18,20 @@ bool parse_format(std::string_view format, std::vector<FormatConversion>& out,
       i += 2;
       continue;
     }
-    size_t start = i++;
-    std::string spec = "%";
-    while (i < format.size() &&
-           std::string_view("-+ #0").find(format[i]) != std::string_view::npos)
-      spec += format[i++];
-    while (i < format.size() && std::isdigit(static_cast<unsigned char>(format[i])))
-      spec += format[i++];
-    if (i < format.size() && format[i] == '.') {
-      spec += format[i++];
-      while (i < format.size() && std::isdigit(static_cast<unsigned char>(format[i])))
-        spec += format[i++];
-    }
-    while (i < format.size() &&
-           std::string_view("hlzjt").find(format[i]) != std::string_view::npos)
-      ++i;
-    char letter = i < format.size() ? format[i] : 0;
-    if (letter == 0 ||
-        std::string_view("diuxXocsp").find(letter) == std::string_view::npos) {
-      error.offset = uint32_t(start);
-      error.length = uint32_t((letter ? i + 1 : i) - start);
-      error.conversion = std::string(format.substr(start, error.length));
+    PrintfParse parsed = parse_printf_conversion(format.substr(i));
+    if (!parsed.ok) {
+      error.offset = uint32_t(i);
+      error.length = uint32_t(parsed.length);
+      error.conversion = std::string(format.substr(i, parsed.length));
       return false;
     }
-    ++i;
-    current.letter = letter;
-    current.conversion = spec + letter;
-    current.offset = uint32_t(start);
-    current.length = uint32_t(i - start);
+    current.has_conversion = true;
+    current.spec = std::move(parsed.conversion);
+    current.offset = uint32_t(i);
+    current.length = uint32_t(parsed.length);
     out.push_back(std::move(current));
     current = FormatConversion();
+    i += parsed.length;
   }
   if (!current.literal.empty()) out.push_back(std::move(current));
   return true;

@@ -1,24 +1,24 @@
 #pragma once
 // printf format strings, parsed once at compile time so that a wrong
-// conversion or argument count is a diagnostic, not garbled output.
-//
-// A conversion is %[flags][width][.precision][length]letter with flags
-// from "-+ #0", length modifiers (hh h l ll z j t) accepted and ignored
-// (every value is 64-bit), and letters d i u x X o c s p; "%%" is a
-// literal '%'.  Widths and precisions are numbers ('*' is not supported).
+// conversion or argument count is a diagnostic, not garbled output.  Each
+// conversion is parsed by support/printf_conversion.h; its result travels
+// in the typed AST (FormatPiece) to codegen and the runtime.  "%%" is a
+// literal '%'.
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "support/printf_conversion.h"
+
 namespace ovsq::frontend {
 
 struct FormatConversion {
-  std::string literal;      // text before the conversion, "%%" unescaped
-  char letter = 0;          // 0: no conversion (trailing literal text)
-  std::string conversion;   // "%-8s", length modifiers dropped
-  uint32_t offset = 0;      // of the '%' in the format
-  uint32_t length = 0;      // of the whole conversion in the format
+  std::string literal;        // text before the conversion, "%%" unescaped
+  bool has_conversion = false;  // false: trailing literal text only
+  PrintfConversion spec;
+  uint32_t offset = 0;        // of the '%' in the format
+  uint32_t length = 0;        // of the whole conversion in the format
 };
 
 struct FormatError {

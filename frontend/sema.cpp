@@ -130,7 +130,7 @@ ValueType Sema::value_type(TypeRef type) {
 bool Sema::check(Program& program) {
   program_ = &program;
   if (program.clauses.empty()) {  // only run limits
-    diagnostics_.error(DiagnosticKind::EmptyProgram, diagnostics_.source().loc_at(0));
+    diagnostics_.error<DiagnosticKind::EmptyProgram>(diagnostics_.source().loc_at(0));
     return false;
   }
   bool ok = true;
@@ -159,8 +159,7 @@ bool Sema::check(Program& program) {
     if (clause.predicate) {
       if (check_expr(*clause.predicate, clause)) {
         if (!clause.predicate->type.is_scalar()) {
-          diagnostics_.error(DiagnosticKind::PredicateNotScalar,
-                             clause.predicate->loc,
+          diagnostics_.error<DiagnosticKind::PredicateNotScalar>(clause.predicate->loc,
                              {text(*clause.predicate),
                               describe(clause.predicate->type)});
           ok = false;
@@ -192,12 +191,12 @@ bool Sema::bind_probes(Clause& clause) {
     for (size_t j = 0; j < i && ref.catalog; ++j) {
       if (clause.probes[j].catalog &&
           clause.probes[j].catalog->full_name() == ref.catalog->full_name()) {
-        diagnostics_.error(DiagnosticKind::DuplicateProbe, ref.loc, {ref.name});
+        diagnostics_.error<DiagnosticKind::DuplicateProbe>(ref.loc, {ref.name});
         ok = false;
       }
     }
     if (!ref.catalog) {
-      diagnostics_.error_with_suggestion(DiagnosticKind::UnknownProbe, ref.loc,
+      diagnostics_.error_with_suggestion<DiagnosticKind::UnknownProbe>(ref.loc,
                                          {ref.name}, ref.name,
                                          probes::catalog_probe_names());
       ok = false;
@@ -205,7 +204,7 @@ bool Sema::bind_probes(Clause& clause) {
     }
     ref.usdt = notes_.find(ref.catalog->provider, ref.catalog->name);
     if (!ref.usdt) {
-      diagnostics_.error(DiagnosticKind::ProbeNotInBinary, ref.loc,
+      diagnostics_.error<DiagnosticKind::ProbeNotInBinary>(ref.loc,
                          {ref.name, ref.catalog->full_name(), notes_.path});
       ok = false;
       continue;
@@ -217,7 +216,7 @@ bool Sema::bind_probes(Clause& clause) {
             *ref.catalog, *ref.usdt, notes_.path, mismatch)) {
       ref.catalog = version;
     } else {
-      diagnostics_.error(DiagnosticKind::CatalogMismatch, ref.loc, {mismatch});
+      diagnostics_.error<DiagnosticKind::CatalogMismatch>(ref.loc, {mismatch});
       ok = false;
     }
   }
@@ -242,15 +241,26 @@ bool Sema::check_expr(Expr& expr, const Clause& clause) {
   if (expr.as<MemberAccess>()) return check_member(expr, clause);
   if (expr.as<Unary>()) return check_unary(expr, clause);
   if (expr.as<MapRead>()) return check_map_read(expr, clause);
-  if (const auto* call = expr.as<Call>()) {
-    if (call->name == "str") return check_str(expr, clause);
-    if (call->name == "meaning") return check_meaning(expr, clause);
+  if (auto* call = expr.as<Call>()) {
+    call->function = find_function(call->name);
+    if (call->function) {
+      if (call->args.size() < call->function->min_arguments ||
+          call->args.size() > call->function->max_arguments) {
+        diagnostics_.error<DiagnosticKind::WrongArgumentCount>(expr.loc,
+                           {call->name, call->function->takes,
+                            std::to_string(call->args.size())});
+        return false;
+      }
+      switch (call->function->kind) {
+        case Function::Str: return check_str(expr, clause);
+        case Function::Meaning: return check_meaning(expr, clause);
+      }
+    }
     if (is_aggregation_function(call->name))
-      diagnostics_.error(DiagnosticKind::AggregationInExpression, expr.loc,
+      diagnostics_.error<DiagnosticKind::AggregationInExpression>(expr.loc,
                          {call->name});
     else
-      diagnostics_.error_with_suggestion(DiagnosticKind::UnknownFunction,
-                                         call->name_loc, {call->name},
+      diagnostics_.error_with_suggestion<DiagnosticKind::UnknownFunction>(call->name_loc, {call->name},
                                          call->name, function_names());
     return false;
   }
@@ -261,17 +271,11 @@ bool Sema::check_expr(Expr& expr, const Clause& clause) {
 // (64 by default), read from the traced process.
 bool Sema::check_str(Expr& expr, const Clause& clause) {
   Call& call = *expr.as<Call>();
-  if (call.args.empty() || call.args.size() > 2) {
-    diagnostics_.error(DiagnosticKind::WrongArgumentCount, expr.loc,
-                       {"str", "1 or 2 arguments (pointer, length)",
-                        std::to_string(call.args.size())});
-    return false;
-  }
   Expr& pointer = *call.args[0];
   if (!check_expr(pointer, clause)) return false;
   if (pointer.type.kind != ValueType::Kind::Pointer &&
       pointer.type.kind != ValueType::Kind::Integer) {
-    diagnostics_.error(DiagnosticKind::StrNotPointer, pointer.loc,
+    diagnostics_.error<DiagnosticKind::StrNotPointer>(pointer.loc,
                        {text(pointer), describe(pointer.type)});
     return false;
   }
@@ -280,7 +284,7 @@ bool Sema::check_str(Expr& expr, const Clause& clause) {
     const auto* literal = call.args[1]->as<IntLiteral>();
     if (!literal || literal->is_duration || literal->value < 2 ||
         literal->value > kMaxStrLength) {
-      diagnostics_.error(DiagnosticKind::StrBadLength, call.args[1]->loc,
+      diagnostics_.error<DiagnosticKind::StrBadLength>(call.args[1]->loc,
                          {std::to_string(kMaxStrLength)});
       return false;
     }
@@ -295,16 +299,10 @@ bool Sema::check_str(Expr& expr, const Clause& clause) {
 // ("flow idle timeout" for FDR_FLOW_IDLE), from the catalog.
 bool Sema::check_meaning(Expr& expr, const Clause& clause) {
   Call& call = *expr.as<Call>();
-  if (call.args.size() != 1) {
-    diagnostics_.error(DiagnosticKind::WrongArgumentCount, expr.loc,
-                       {"meaning", "1 argument (an enum value)",
-                        std::to_string(call.args.size())});
-    return false;
-  }
   Expr& value = *call.args[0];
   if (!check_expr(value, clause)) return false;
   if (value.type.kind != ValueType::Kind::Enum) {
-    diagnostics_.error(DiagnosticKind::MeaningNotEnum, value.loc,
+    diagnostics_.error<DiagnosticKind::MeaningNotEnum>(value.loc,
                        {text(value), describe(value.type)});
     return false;
   }
@@ -327,7 +325,7 @@ bool Sema::check_identifier(Expr& expr, const Clause& clause) {
   if (is_arg || is_derived) {
     const ProbeRef& first = *first_probe;
     expr.binding.kind =
-        is_arg ? Binding::Kind::ProbeArg : Binding::Kind::DerivedUfid;
+        is_arg ? Binding::Kind::ProbeArg : Binding::Kind::DerivedField;
     for (const ProbeRef& probe : clause.probes) {
       const probes::CatalogProbe& catalog = *probe.catalog;
       FieldSource source;
@@ -342,7 +340,7 @@ bool Sema::check_identifier(Expr& expr, const Clause& clause) {
         std::optional<probes::Member> member =
             target ? target->find_member(d->member) : std::nullopt;
         if (!member) {
-          diagnostics_.error(DiagnosticKind::OpaqueStruct, expr.loc,
+          diagnostics_.error<DiagnosticKind::OpaqueStruct>(expr.loc,
                              {name, c_name(target)});
           return false;
         }
@@ -350,14 +348,14 @@ bool Sema::check_identifier(Expr& expr, const Clause& clause) {
         source.member_is_pointer = member->type->kind == TypeKind::Pointer;
       }
       if (source.arg_index < 0) {
-        diagnostics_.error(DiagnosticKind::FieldNotShared, expr.loc,
+        diagnostics_.error<DiagnosticKind::FieldNotShared>(expr.loc,
                            {name, probe.name});
         return false;
       }
       if (is_arg &&
           catalog.args[source.arg_index].c_type !=
               first.catalog->args[first.catalog->arg_index(name)].c_type) {
-        diagnostics_.error(DiagnosticKind::FieldNotShared, expr.loc,
+        diagnostics_.error<DiagnosticKind::FieldNotShared>(expr.loc,
                            {name, probe.name});
         return false;
       }
@@ -366,15 +364,15 @@ bool Sema::check_identifier(Expr& expr, const Clause& clause) {
     if (is_arg) {
       expr.type = value_type(
           arg_type(first.catalog->args[first.catalog->arg_index(name)]));
-    } else {
+    } else {  // not a flow key, so a ufid (catalog_test checks)
       expr.type.kind = ValueType::Kind::Ufid;
       expr.type.size = 16;
     }
     return true;
   }
 
-  if (builtin_kind(name) != Binding::BuiltinKind::None)
-    return check_builtin(expr, clause);
+  if (const BuiltinInfo* builtin = find_builtin(name))
+    return check_builtin(expr, *builtin);
 
   if (TypeRef enum_type = debug_info_.find_enumerator(name)) {
     expr.binding.kind = Binding::Kind::EnumConstant;
@@ -385,23 +383,22 @@ bool Sema::check_identifier(Expr& expr, const Clause& clause) {
   }
 
   if (is_aggregation_function(name)) {
-    diagnostics_.error(DiagnosticKind::AggregationInExpression, expr.loc,
+    diagnostics_.error<DiagnosticKind::AggregationInExpression>(expr.loc,
                        {name});
     return false;
   }
   std::vector<std::string> candidates = builtin_names();
   if (looks_like_constant(name)) {
-    diagnostics_.error_with_suggestion(DiagnosticKind::UnknownEnumConstant,
-                                       expr.loc, {name}, name,
+    diagnostics_.error_with_suggestion<DiagnosticKind::UnknownEnumConstant>(expr.loc, {name}, name,
                                        debug_info_.enumerator_names());
   } else if (first_probe) {
     std::vector<std::string> fields = first_probe->catalog->field_names();
     candidates.insert(candidates.end(), fields.begin(), fields.end());
-    diagnostics_.error_with_suggestion(DiagnosticKind::UnknownField, expr.loc,
+    diagnostics_.error_with_suggestion<DiagnosticKind::UnknownField>(expr.loc,
                                        {first_probe->name, name}, name,
                                        candidates);
   } else {
-    diagnostics_.error_with_suggestion(DiagnosticKind::UnknownName, expr.loc,
+    diagnostics_.error_with_suggestion<DiagnosticKind::UnknownName>(expr.loc,
                                        {name}, name, candidates);
   }
   return false;
@@ -421,21 +418,17 @@ probes::TypeRef Sema::probe_enum() {
   return probe_enum_ = &type;
 }
 
-bool Sema::check_builtin(Expr& expr, const Clause&) {
+bool Sema::check_builtin(Expr& expr, const BuiltinInfo& builtin) {
   expr.binding.kind = Binding::Kind::Builtin;
-  expr.binding.builtin = builtin_kind(expr.as<Identifier>()->name);
-  switch (expr.binding.builtin) {
-    case Binding::BuiltinKind::Now:
-    case Binding::BuiltinKind::Walltime: expr.type = integer(8, false); break;
-    case Binding::BuiltinKind::Pid:
-    case Binding::BuiltinKind::Tid:
-    case Binding::BuiltinKind::Cpu: expr.type = integer(4, false); break;
-    case Binding::BuiltinKind::Comm:
+  expr.binding.builtin = builtin.kind;
+  switch (builtin.type) {
+    case BuiltinType::U64: expr.type = integer(8, false); break;
+    case BuiltinType::U32: expr.type = integer(4, false); break;
+    case BuiltinType::Comm:
       expr.type.kind = ValueType::Kind::String;
       expr.type.size = 16;  // TASK_COMM_LEN
       break;
-    case Binding::BuiltinKind::Probe: expr.type = value_type(probe_enum()); break;
-    case Binding::BuiltinKind::None: return false;
+    case BuiltinType::ProbeEnum: expr.type = value_type(probe_enum()); break;
   }
   return true;
 }
@@ -447,7 +440,7 @@ bool Sema::check_map_read(Expr& expr, const Clause& clause) {
   if (id < 0 || !ok) return false;
   const MapInfo& map = program_->maps[id];
   if (map.is_aggregation) {
-    diagnostics_.error(DiagnosticKind::AggregationRead, expr.loc,
+    diagnostics_.error<DiagnosticKind::AggregationRead>(expr.loc,
                        {read.name});
     return false;
   }
@@ -473,7 +466,7 @@ bool Sema::check_member(Expr& expr, const Clause& clause) {
     if (base.type.kind != ValueType::Kind::Pointer ||
         !base.type.c_type->target ||
         !base.type.c_type->target->is_aggregate()) {
-      diagnostics_.error(DiagnosticKind::ArrowOnNonPointer, access.member_loc,
+      diagnostics_.error<DiagnosticKind::ArrowOnNonPointer>(access.member_loc,
                          {base_text, describe(base.type)});
       return false;
     }
@@ -481,34 +474,33 @@ bool Sema::check_member(Expr& expr, const Clause& clause) {
   } else {
     if (base.type.kind != ValueType::Kind::Aggregate ||
         !base.type.c_type->is_aggregate()) {
-      diagnostics_.error(DiagnosticKind::DotOnNonAggregate, access.member_loc,
+      diagnostics_.error<DiagnosticKind::DotOnNonAggregate>(access.member_loc,
                          {base_text, describe(base.type)});
       return false;
     }
     aggregate = base.type.c_type;
   }
   if (!aggregate->complete) {
-    diagnostics_.error(DiagnosticKind::OpaqueStruct, access.member_loc,
+    diagnostics_.error<DiagnosticKind::OpaqueStruct>(access.member_loc,
                        {base_text, describe(base.type)});
     return false;
   }
   std::optional<probes::Member> member = aggregate->find_member(access.member);
   if (!member && aggregate->partial) {
     // ovsq's built-in layout (no debug info) stops before this member.
-    diagnostics_.error(DiagnosticKind::OpaqueStruct, access.member_loc,
+    diagnostics_.error<DiagnosticKind::OpaqueStruct>(access.member_loc,
                        {base_text + (access.arrow ? "->" : ".") + access.member,
                         "a member of " + aggregate->name});
     return false;
   }
   if (!member) {
-    diagnostics_.error_with_suggestion(
-        DiagnosticKind::UnknownMember, access.member_loc,
+    diagnostics_.error_with_suggestion<DiagnosticKind::UnknownMember>(access.member_loc,
         {aggregate->name, access.member}, access.member,
         aggregate->member_names());
     return false;
   }
   if (member->bit_size != 0) {
-    diagnostics_.error(DiagnosticKind::BitFieldMember, access.member_loc,
+    diagnostics_.error<DiagnosticKind::BitFieldMember>(access.member_loc,
                        {access.member});
     return false;
   }
@@ -531,13 +523,13 @@ bool Sema::require_value(const Expr& expr) {
         example = path.substr(expr.type.odp_attr.size() + 1);
         break;
       }
-    diagnostics_.error(DiagnosticKind::FlowKeyNeedsField, expr.loc,
+    diagnostics_.error<DiagnosticKind::FlowKeyNeedsField>(expr.loc,
                        {diagnostics_.source().text.substr(expr.loc.offset,
                                                           expr.loc.length),
                         example});
     return false;
   }
-  diagnostics_.error(DiagnosticKind::NotAValue, expr.loc,
+  diagnostics_.error<DiagnosticKind::NotAValue>(expr.loc,
                      {diagnostics_.source().text.substr(expr.loc.offset,
                                                         expr.loc.length),
                       describe(expr.type)});
@@ -548,7 +540,7 @@ bool Sema::check_unary(Expr& expr, const Clause& clause) {
   Unary& unary = *expr.as<Unary>();
   if (!check_expr(*unary.operand, clause)) return false;
   if (!unary.operand->type.is_scalar()) {
-    diagnostics_.error(DiagnosticKind::OperandNotInteger, unary.operand->loc,
+    diagnostics_.error<DiagnosticKind::OperandNotInteger>(unary.operand->loc,
                        {spelling(unary.op),
                         diagnostics_.source().text.substr(
                             unary.operand->loc.offset, unary.operand->loc.length),
@@ -576,13 +568,13 @@ bool Sema::check_binary(Expr& expr, const Clause& clause) {
     bool rhs_string = rhs.kind == ValueType::Kind::String;
     if (lhs_string && rhs_string) {
       if (binary.op != BinaryOp::Eq && binary.op != BinaryOp::Ne) {
-        diagnostics_.error(DiagnosticKind::StringOrdering, expr.loc,
+        diagnostics_.error<DiagnosticKind::StringOrdering>(expr.loc,
                            {spelling(binary.op)});
         return false;
       }
       if (binary.lhs->as<StringLiteral>() == nullptr &&
           binary.rhs->as<StringLiteral>() == nullptr) {
-        diagnostics_.error(DiagnosticKind::StringComparison, expr.loc);
+        diagnostics_.error<DiagnosticKind::StringComparison>(expr.loc);
         return false;
       }
       expr.type = boolean();
@@ -595,7 +587,7 @@ bool Sema::check_binary(Expr& expr, const Clause& clause) {
                                                                  : *binary.rhs;
         return require_value(bad);
       }
-      diagnostics_.error(DiagnosticKind::TypeMismatch, expr.loc,
+      diagnostics_.error<DiagnosticKind::TypeMismatch>(expr.loc,
                          {describe(lhs), describe(rhs)});
       return false;
     }
@@ -607,7 +599,7 @@ bool Sema::check_binary(Expr& expr, const Clause& clause) {
           other.kind == ValueType::Kind::Enum &&
           constant.type.c_type != other.c_type &&
           constant.type.c_type->name != other.c_type->name) {
-        diagnostics_.error(DiagnosticKind::EnumMismatch, constant.loc,
+        diagnostics_.error<DiagnosticKind::EnumMismatch>(constant.loc,
                            {text(constant), describe(constant.type),
                             describe(other)});
         return false;
@@ -619,7 +611,7 @@ bool Sema::check_binary(Expr& expr, const Clause& clause) {
 
   for (const Expr* operand : {binary.lhs.get(), binary.rhs.get()}) {
     if (!operand->type.is_scalar()) {
-      diagnostics_.error(DiagnosticKind::OperandNotInteger, operand->loc,
+      diagnostics_.error<DiagnosticKind::OperandNotInteger>(operand->loc,
                          {spelling(binary.op), text(*operand),
                           describe(operand->type)});
       return false;
@@ -631,7 +623,7 @@ bool Sema::check_binary(Expr& expr, const Clause& clause) {
   }
   if ((binary.op == BinaryOp::Div || binary.op == BinaryOp::Mod) &&
       binary.rhs->as<IntLiteral>() && binary.rhs->as<IntLiteral>()->value == 0) {
-    diagnostics_.error(DiagnosticKind::DivisionByZero, binary.rhs->loc);
+    diagnostics_.error<DiagnosticKind::DivisionByZero>(binary.rhs->loc);
     return false;
   }
   bool is_signed = (lhs.is_signed || lhs.size < 8) && (rhs.is_signed || rhs.size < 8) &&

@@ -32,7 +32,7 @@ class Sema {
   // Expressions (sema.cpp).
   bool check_expr(Expr& expr, const Clause& clause);
   bool check_identifier(Expr& expr, const Clause& clause);
-  bool check_builtin(Expr& expr, const Clause& clause);
+  bool check_builtin(Expr& expr, const BuiltinInfo& builtin);
   bool check_member(Expr& expr, const Clause& clause);
   bool check_unary(Expr& expr, const Clause& clause);
   bool check_binary(Expr& expr, const Clause& clause);
@@ -49,7 +49,6 @@ class Sema {
   // Statements and maps (sema_statements.cpp).  Statements that write maps
   // are checked first, in program order, so that a map's key and value
   // types are known wherever it is read.
-  bool check_map_writes(Program& program);
   bool check_statement(Stmt& stmt, const Clause& clause);
   bool check_print(PrintStmt& print, const Clause& clause);
   bool check_printf(PrintfStmt& printf, const Clause& clause);

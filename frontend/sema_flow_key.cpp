@@ -64,7 +64,7 @@ bool Sema::check_flow_key(Expr& expr, const Clause& clause) {
   for (const ProbeRef& probe : clause.probes) {
     const probes::CatalogProbe& catalog = *probe.catalog;
     if (!catalog.is_flow_key(name)) {
-      diagnostics_.error(DiagnosticKind::FieldNotShared, expr.loc, {name, probe.name});
+      diagnostics_.error<DiagnosticKind::FieldNotShared>(expr.loc, {name, probe.name});
       return false;
     }
     FieldSource source;
@@ -82,7 +82,7 @@ bool Sema::check_flow_key(Expr& expr, const Clause& clause) {
           target ? target->find_member(d.length_member) : std::nullopt;
       if (!key || !length || key->type->kind != TypeKind::Pointer ||
           !length->type->is_integer()) {
-        diagnostics_.error(DiagnosticKind::OpaqueStruct, expr.loc,
+        diagnostics_.error<DiagnosticKind::OpaqueStruct>(expr.loc,
                            {name, target ? target->name : pointer->name});
         return false;
       }
@@ -94,7 +94,7 @@ bool Sema::check_flow_key(Expr& expr, const Clause& clause) {
         std::optional<probes::Member> mask_length = target->find_member(d.mask_length_member);
         if (!mask || !mask_length || mask->type->kind != TypeKind::Pointer ||
             !mask_length->type->is_integer()) {
-          diagnostics_.error(DiagnosticKind::OpaqueStruct, expr.loc, {name, target->name});
+          diagnostics_.error<DiagnosticKind::OpaqueStruct>(expr.loc, {name, target->name});
           return false;
         }
         source.mask_member_offset = mask->offset;
@@ -128,8 +128,7 @@ bool Sema::check_flow_key_member(Expr& expr) {
     field = probes::find_odp_field(base.odp_attr, access.member);
   }
   if (!field) {
-    diagnostics_.error_with_suggestion(DiagnosticKind::UnknownFlowField,
-                                       access.member_loc, {path}, path,
+    diagnostics_.error_with_suggestion<DiagnosticKind::UnknownFlowField>(access.member_loc, {path}, path,
                                        probes::odp_field_paths());
     return false;
   }
@@ -147,17 +146,17 @@ bool Sema::check_address_comparison(Expr& expr) {
   const Expr& address = lhs.type.is_address() ? lhs : rhs;
   const Expr& other = &address == &lhs ? rhs : lhs;
   if (lhs.type.kind != rhs.type.kind) {
-    diagnostics_.error(DiagnosticKind::TypeMismatch, expr.loc,
+    diagnostics_.error<DiagnosticKind::TypeMismatch>(expr.loc,
                        {describe(lhs.type), describe(rhs.type)});
     return false;
   }
   if (binary.op != BinaryOp::Eq && binary.op != BinaryOp::Ne) {
-    diagnostics_.error(DiagnosticKind::AddressOrdering, expr.loc,
+    diagnostics_.error<DiagnosticKind::AddressOrdering>(expr.loc,
                        {describe(address.type), spelling(binary.op)});
     return false;
   }
   if (!address.as<AddressLiteral>() && !other.as<AddressLiteral>()) {
-    diagnostics_.error(DiagnosticKind::AddressComparison, expr.loc,
+    diagnostics_.error<DiagnosticKind::AddressComparison>(expr.loc,
                        {describe(address.type), example_literal(address.type.kind)});
     return false;
   }

@@ -78,7 +78,7 @@ bool Sema::check_keys(std::vector<ExprPtr>& keys, const Clause& clause) {
     } else if (key->type.kind == ValueType::Kind::FlowKey) {
       // Hundreds of bytes a key: too big for BPF's 512-byte stack, and
       // no two flows share one anyway.
-      diagnostics_.error(DiagnosticKind::FlowKeyAsMapKey, key->loc, {text(*key)});
+      diagnostics_.error<DiagnosticKind::FlowKeyAsMapKey>(key->loc, {text(*key)});
       ok = false;
     } else if (!is_key_type(key->type)) {
       ok = require_value(*key) && ok;
@@ -93,7 +93,7 @@ int Sema::find_map(const std::string& name, SourceLoc loc) {
   std::vector<std::string> names;
   for (const MapInfo& map : program_->maps)
     if (!map.anonymous) names.push_back(map.name);
-  diagnostics_.error_with_suggestion(DiagnosticKind::UnknownMap, loc, {name},
+  diagnostics_.error_with_suggestion<DiagnosticKind::UnknownMap>(loc, {name},
                                      name, names);
   return -1;
 }
@@ -104,14 +104,14 @@ bool Sema::match_keys(int id, const std::vector<ExprPtr>& keys, SourceLoc loc) {
     auto count = [](size_t n) {
       return n == 0 ? std::string("no key") : plural(n, "key", "keys");
     };
-    diagnostics_.error(DiagnosticKind::MapKeyCountMismatch, loc,
+    diagnostics_.error<DiagnosticKind::MapKeyCountMismatch>(loc,
                        {map.name, count(keys.size()),
                         count(map.key_types.size()), where(map.first_loc)});
     return false;
   }
   for (size_t i = 0; i < keys.size(); ++i) {
     if (same_class(keys[i]->type, map.key_types[i])) continue;
-    diagnostics_.error(DiagnosticKind::MapKeyTypeMismatch, keys[i]->loc,
+    diagnostics_.error<DiagnosticKind::MapKeyTypeMismatch>(keys[i]->loc,
                        {text(*keys[i]), describe(keys[i]->type), map.name,
                         describe(map.key_types[i]), where(map.first_loc)});
     return false;
@@ -121,48 +121,44 @@ bool Sema::match_keys(int id, const std::vector<ExprPtr>& keys, SourceLoc loc) {
 
 bool Sema::check_aggregate(AggregateStmt& stmt, const Clause& clause) {
   Call& call = *stmt.call->as<Call>();
-  std::optional<AggregationKind> kind = aggregation_kind(call.name);
-  if (!kind) {
-    diagnostics_.error_with_suggestion(DiagnosticKind::UnknownFunction,
-                                       call.name_loc, {call.name}, call.name,
+  const AggregationInfo* info = find_aggregation(call.name);
+  if (!info) {
+    diagnostics_.error_with_suggestion<DiagnosticKind::UnknownFunction>(call.name_loc, {call.name}, call.name,
                                        aggregation_functions());
     return false;
   }
-  stmt.kind = *kind;
+  stmt.kind = info->kind;
   bool ok = check_keys(stmt.keys, clause);
-  size_t arity = aggregation_arity(*kind);
-  if (call.args.size() != arity) {
-    static const char* const kTakes[] = {
-        "no arguments", "1 argument (the value)", "", "",
-        "4 arguments (value, min, max, step)"};
-    diagnostics_.error(DiagnosticKind::WrongArgumentCount, stmt.call->loc,
-                       {call.name, kTakes[arity], std::to_string(call.args.size())});
+  if (call.args.size() != info->arguments) {
+    diagnostics_.error<DiagnosticKind::WrongArgumentCount>(stmt.call->loc,
+                       {call.name, info->takes, std::to_string(call.args.size())});
     return false;
   }
-  if (arity >= 1) {
+  if (info->arguments >= 1) {
     Expr& value = *call.args[0];
     if (!check_expr(value, clause)) return false;
     if (value.type.kind != ValueType::Kind::Integer &&
         value.type.kind != ValueType::Kind::Bool &&
         value.type.kind != ValueType::Kind::Enum) {
-      diagnostics_.error(DiagnosticKind::AggregationValueNotInteger, value.loc,
+      diagnostics_.error<DiagnosticKind::AggregationValueNotInteger>(value.loc,
                          {call.name, text(value), describe(value.type)});
       return false;
     }
   }
+  // lhist's constant bounds.
   int64_t bounds[3] = {0, 0, 1};
-  if (*kind == AggregationKind::Lhist) {
+  if (info->kind == AggregationKind::Lhist) {
     static const char* const kBound[] = {"min", "max", "step"};
     for (int i = 0; i < 3; ++i) {
       if (!constant_value(*call.args[i + 1], bounds[i])) {
-        diagnostics_.error(DiagnosticKind::LhistNotConstant, call.args[i + 1]->loc,
+        diagnostics_.error<DiagnosticKind::LhistNotConstant>(call.args[i + 1]->loc,
                            {kBound[i]});
         return false;
       }
     }
     if (bounds[0] >= bounds[1] || bounds[2] <= 0 ||
-        (bounds[1] - bounds[0]) / bounds[2] > kMaxLhistBuckets) {
-      diagnostics_.error(DiagnosticKind::LhistBadRange, stmt.call->loc,
+        lhist_buckets(bounds[0], bounds[1], bounds[2]) > uint64_t(kMaxLhistBuckets)) {
+      diagnostics_.error<DiagnosticKind::LhistBadRange>(stmt.call->loc,
                          {std::to_string(bounds[0]), std::to_string(bounds[1]),
                           std::to_string(bounds[2]),
                           std::to_string(kMaxLhistBuckets)});
@@ -180,7 +176,7 @@ bool Sema::check_aggregate(AggregateStmt& stmt, const Clause& clause) {
     map.anonymous = anonymous;
     map.first_loc = anonymous ? stmt.loc : stmt.map_loc;
     map.is_aggregation = true;
-    map.aggregation = *kind;
+    map.aggregation = info->kind;
     map.lhist_min = bounds[0];
     map.lhist_max = bounds[1];
     map.lhist_step = bounds[2];
@@ -196,14 +192,14 @@ bool Sema::check_aggregate(AggregateStmt& stmt, const Clause& clause) {
   const MapInfo& map = program_->maps[it->second];
   SourceLoc loc = anonymous ? stmt.loc : stmt.map_loc;
   if (!map.is_aggregation) {
-    diagnostics_.error(DiagnosticKind::MapKindMismatch, loc,
+    diagnostics_.error<DiagnosticKind::MapKindMismatch>(loc,
                        {name, "a map of values", where(map.first_loc),
                         "it cannot also hold an aggregation"});
     return false;
   }
-  if (map.aggregation != *kind || map.lhist_min != bounds[0] ||
+  if (map.aggregation != info->kind || map.lhist_min != bounds[0] ||
       map.lhist_max != bounds[1] || map.lhist_step != bounds[2]) {
-    diagnostics_.error(DiagnosticKind::MapKindMismatch, loc,
+    diagnostics_.error<DiagnosticKind::MapKindMismatch>(loc,
                        {name,
                         std::string("a ") + aggregation_name(map.aggregation) +
                             "() aggregation",
@@ -222,7 +218,7 @@ bool Sema::check_assign(AssignStmt& stmt, const Clause& clause) {
   if (!ok) return false;
   const ValueType& value = stmt.value->type;
   if (!value.is_scalar()) {
-    diagnostics_.error(DiagnosticKind::MapValueNotScalar, stmt.value->loc,
+    diagnostics_.error<DiagnosticKind::MapValueNotScalar>(stmt.value->loc,
                        {text(*stmt.value), describe(value)});
     return false;
   }
@@ -244,7 +240,7 @@ bool Sema::check_assign(AssignStmt& stmt, const Clause& clause) {
   }
   const MapInfo& map = program_->maps[it->second];
   if (map.is_aggregation) {
-    diagnostics_.error(DiagnosticKind::MapKindMismatch, stmt.map_loc,
+    diagnostics_.error<DiagnosticKind::MapKindMismatch>(stmt.map_loc,
                        {stmt.map_name,
                         std::string("a ") + aggregation_name(map.aggregation) +
                             "() aggregation",
@@ -253,7 +249,7 @@ bool Sema::check_assign(AssignStmt& stmt, const Clause& clause) {
   }
   if (!match_keys(it->second, stmt.keys, stmt.map_loc)) return false;
   if (!same_class(value, map.value_type)) {
-    diagnostics_.error(DiagnosticKind::MapValueTypeMismatch, stmt.value->loc,
+    diagnostics_.error<DiagnosticKind::MapValueTypeMismatch>(stmt.value->loc,
                        {stmt.map_name, describe(value), describe(map.value_type),
                         where(map.first_loc)});
     return false;
@@ -295,17 +291,16 @@ bool Sema::check_printf(PrintfStmt& stmt, const Clause& clause) {
   std::vector<FormatConversion> conversions;
   FormatError error;
   if (!parse_format(stmt.format, conversions, error)) {
-    diagnostics_.error(DiagnosticKind::PrintfBadConversion,
-                       source_loc(error.offset, error.length), {error.conversion});
+    diagnostics_.error<DiagnosticKind::PrintfBadConversion>(source_loc(error.offset, error.length), {error.conversion});
     return false;
   }
   size_t n_conversions = 0;
-  for (const FormatConversion& c : conversions) n_conversions += c.letter != 0;
+  for (const FormatConversion& c : conversions) n_conversions += c.has_conversion;
   if (n_conversions != stmt.args.size()) {
     SourceLoc loc = n_conversions < stmt.args.size()
                         ? stmt.args[n_conversions]->loc
                         : stmt.format_loc;
-    diagnostics_.error(DiagnosticKind::PrintfArgCount, loc,
+    diagnostics_.error<DiagnosticKind::PrintfArgCount>(loc,
                        {plural(n_conversions, "conversion", "conversions"),
                         plural(stmt.args.size(), "argument", "arguments")});
     return false;
@@ -316,24 +311,24 @@ bool Sema::check_printf(PrintfStmt& stmt, const Clause& clause) {
   for (const FormatConversion& c : conversions) {
     FormatPiece piece;
     piece.literal = c.literal;
-    if (c.letter != 0) {
+    if (c.has_conversion) {
       Expr& value = *stmt.args[arg];
       piece.arg = int(arg++);
-      piece.conversion = c.conversion;
+      piece.conversion = c.spec;
       piece.loc = source_loc(c.offset, c.length);
       const ValueType& t = value.type;
       const char* needs = nullptr;
-      if (c.letter == 's') {
+      if (c.spec.letter == 's') {
         if (!require_value(value)) return false;
-      } else if (c.letter == 'p') {
+      } else if (c.spec.letter == 'p') {
         if (t.kind != ValueType::Kind::Pointer && t.kind != ValueType::Kind::Integer)
           needs = "a pointer";
       } else if (!t.is_scalar()) {
         needs = "an integer";
       }
       if (needs) {
-        diagnostics_.error(DiagnosticKind::PrintfTypeMismatch, value.loc,
-                           {c.conversion, needs, text(value), describe(t)});
+        diagnostics_.error<DiagnosticKind::PrintfTypeMismatch>(value.loc,
+                           {c.spec.text, needs, text(value), describe(t)});
         return false;
       }
     }

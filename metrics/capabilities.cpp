@@ -62,8 +62,12 @@ std::vector<Named> needed_to_read() {
 }  // namespace
 
 std::string drop_capabilities(bool keep_for_attach) {
-  std::vector<Named> keep = needed_to_read();
-  if (keep_for_attach) keep.assign(std::begin(kAttach), std::end(kAttach));
+  // kAttach holds what reading needs too.  (Built whole rather than
+  // assigned over needed_to_read()'s: GCC 12's -Warray-bounds misreads
+  // that assign, which -Werror makes fatal.)
+  std::vector<Named> keep = keep_for_attach
+                                ? std::vector<Named>(std::begin(kAttach), std::end(kAttach))
+                                : needed_to_read();
   uint64_t kept_mask = 0;
   for (const Named& n : keep) kept_mask |= uint64_t{1} << n.cap;
 

@@ -31,7 +31,7 @@ constexpr uint64_t kFollowPollNs = 100'000'000;  // as the one-shot's --follow
 class ScrapeOutput : public runtime::Output {
  public:
   // The program set the Query keeps, whose sites map_full reports point to.
-  void watch(const runtime::BpfProgramSet& programs) { programs_ = &programs; }
+  void watch(const runtime::CompiledQuery& programs) { programs_ = &programs; }
   void start() override {}
   bool event(std::span<const uint8_t>) override { return true; }
   void aggregations(const runtime::Moment&,
@@ -56,7 +56,7 @@ class ScrapeOutput : public runtime::Output {
   }
 
  private:
-  const runtime::BpfProgramSet* programs_ = nullptr;
+  const runtime::CompiledQuery* programs_ = nullptr;
   std::vector<runtime::AggregationTable> tables_;
   std::map<size_t, uint64_t> drops_;  // by MapUpdateSite index, totals
 };
@@ -133,7 +133,7 @@ std::unique_ptr<Attachment> Exporter::compile(pipeline::Target target) {
   auto a = std::make_unique<Attachment>();
   a->pids = target.pids;
   a->pipeline = std::make_unique<pipeline::Pipeline>(std::move(target), debug_options_, err_);
-  runtime::BpfProgramSet programs = a->pipeline->compile(source_, settings_, a->uprobes);
+  runtime::CompiledQuery programs = a->pipeline->compile(source_, settings_, a->uprobes);
   std::vector<std::string> warnings;
   a->plans = plan_families(programs, source_, options_.prefix, warnings);
   for (const FamilyPlan& plan : a->plans)

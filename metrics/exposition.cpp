@@ -24,6 +24,7 @@ const char* type_name(MetricType type) {
     case MetricType::Counter: return "counter";
     case MetricType::Gauge: return "gauge";
     case MetricType::Histogram: return "histogram";
+    case MetricType::Summary: return "summary";
   }
   return "untyped";
 }
@@ -55,6 +56,13 @@ void write_sample(std::string& out, std::string_view name, const MetricFamily& f
   out += '\n';
 }
 
+void write_sum_and_count(std::string& out, const MetricFamily& family,
+                         const Series& series) {
+  write_sample(out, family.name + "_sum", family, series, "", std::to_string(series.sum));
+  write_sample(out, family.name + "_count", family, series, "",
+               std::to_string(series.count));
+}
+
 void write_histogram(std::string& out, const MetricFamily& family, const Series& series) {
   const std::string bucket = family.name + "_bucket";
   uint64_t cumulative = 0;
@@ -66,9 +74,7 @@ void write_histogram(std::string& out, const MetricFamily& family, const Series&
                  std::to_string(cumulative));
   }
   write_sample(out, bucket, family, series, "+Inf", std::to_string(series.count));
-  write_sample(out, family.name + "_sum", family, series, "", std::to_string(series.sum));
-  write_sample(out, family.name + "_count", family, series, "",
-               std::to_string(series.count));
+  write_sum_and_count(out, family, series);
 }
 
 }  // namespace
@@ -79,6 +85,8 @@ void write_family(std::string& out, const MetricFamily& family) {
   for (const Series& series : family.series) {
     if (family.type == MetricType::Histogram)
       write_histogram(out, family, series);
+    else if (family.type == MetricType::Summary)
+      write_sum_and_count(out, family, series);
     else
       write_sample(out, family.name, family, series, "", series.value);
   }

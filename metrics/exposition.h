@@ -12,14 +12,15 @@
 
 namespace ovsq::metrics {
 
-enum class MetricType { Counter, Gauge, Histogram };
+enum class MetricType { Counter, Gauge, Histogram, Summary };
 
 // One label set of a family and its value.  Counters and gauges: `value`,
 // an integer already in decimal (counts are unsigned, sums and gauges
 // signed: the text keeps every digit, where a double would not).
 // Histograms: `buckets`, each (le, count) the observations in that bucket
 // alone (not cumulative), in increasing le; `count` every observation,
-// those above the last finite bound included; `sum` their sum.
+// those above the last finite bound included; `sum` their sum.  Summaries
+// (without quantiles): `count` and `sum` alone.
 struct Series {
   Series() = default;
   explicit Series(std::vector<std::string> labels, std::string value = "")
@@ -50,7 +51,7 @@ struct MetricFamily {
 
 // Appends the family to `out`: # HELP, # TYPE, then a line per series (a
 // histogram: _bucket per bound and +Inf, cumulative, then _sum and
-// _count).  A family with no series is written with its HELP and TYPE
+// _count; a summary: _sum and _count).  A family with no series is written with its HELP and TYPE
 // only.
 void write_family(std::string& out, const MetricFamily& family);
 

@@ -19,6 +19,7 @@ MetricType type_of(AggregationKind kind) {
     case AggregationKind::Avg:
     case AggregationKind::Min:
     case AggregationKind::Max: return MetricType::Gauge;
+    case AggregationKind::Stats: return MetricType::Summary;  // avg = sum / count
     case AggregationKind::Hist:
     case AggregationKind::Lhist: return MetricType::Histogram;
   }
@@ -69,7 +70,7 @@ std::string help_for(const frontend::Source& source, uint32_t line) {
 }
 
 // The first statement that updates `title`, for its line.
-uint32_t first_line(const runtime::BpfProgramSet& programs, const std::string& title) {
+uint32_t first_line(const runtime::CompiledQuery& programs, const std::string& title) {
   for (const runtime::MapUpdateSite& site : programs.map_update_sites)
     if (site.map == title) return line_of(site.where);
   return 0;
@@ -99,7 +100,7 @@ std::vector<std::string> label_names_of(const AggregationMap& map, MetricType ty
 
 }  // namespace
 
-std::vector<FamilyPlan> plan_families(const runtime::BpfProgramSet& programs,
+std::vector<FamilyPlan> plan_families(const runtime::CompiledQuery& programs,
                                       const frontend::Source& source,
                                       std::string_view prefix,
                                       std::vector<std::string>& warnings) {
@@ -139,21 +140,30 @@ Series series_of_row(const FamilyPlan& plan, const AggregationMap& map,
                      const AggregationRow& row) {
   Series series;
   for (const runtime::Cell& cell : row.key) series.label_values.push_back(cell.text);
-  switch (map.kind) {
-    case AggregationKind::Count: series.value = std::to_string(row.count); break;
-    case AggregationKind::Sum:
-    case AggregationKind::Avg:
-    case AggregationKind::Min:
-    case AggregationKind::Max: series.value = std::to_string(row.value); break;
-    case AggregationKind::Hist:
-    case AggregationKind::Lhist:
+  // The row's values by the names support/aggregations.h gives them.
+  auto value = [&](const char* name) {
+    const runtime::AggregationValue* v = row.find(name);
+    return v ? *v : runtime::AggregationValue{};
+  };
+  auto text = [](const runtime::AggregationValue& v) {
+    return v.is_unsigned ? std::to_string(static_cast<uint64_t>(v.value))
+                         : std::to_string(v.value);
+  };
+  switch (plan.type) {
+    case MetricType::Counter:
+    case MetricType::Gauge:  // the function's own value: count, sum, avg, min, max
+      series.value = text(value(aggregation_name(map.kind)));
+      break;
+    case MetricType::Histogram:
       // A bucket [low, high) of integers holds the values <= high - 1.
       // Empty ones between the lowest and highest are kept: their edges
       // are bounds of the family.
       for (const runtime::HistBucket& b : row.buckets)
         if (b.has_high) series.buckets.push_back({b.high - 1, b.count});
-      series.count = row.count;
-      series.sum = row.value;
+      [[fallthrough]];
+    case MetricType::Summary:
+      series.count = static_cast<uint64_t>(value("count").value);
+      series.sum = value("sum").value;
       break;
   }
   return series;

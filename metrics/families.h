@@ -24,7 +24,7 @@ namespace ovsq::metrics {
 
 // What a named aggregation is exported as.
 struct FamilyPlan {
-  size_t aggregation = 0;  // index into BpfProgramSet::aggregations
+  size_t aggregation = 0;  // index into CompiledQuery::aggregations
   std::string title;       // "@deleted"
   std::string name;        // "ovsq_deleted_total"
   MetricType type = MetricType::Counter;
@@ -40,7 +40,7 @@ struct FamilyPlan {
 // whole flow key, a name with no letter, two keys with one label name, or
 // a histogram's key named `le`.  Anonymous aggregations are not exported:
 // one line each in `warnings`.
-std::vector<FamilyPlan> plan_families(const runtime::BpfProgramSet& programs,
+std::vector<FamilyPlan> plan_families(const runtime::CompiledQuery& programs,
                                       const frontend::Source& source,
                                       std::string_view prefix,
                                       std::vector<std::string>& warnings);

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <ostream>
 
 #include "frontend/flow_filter.h"
@@ -160,7 +161,7 @@ CheckedQuery Pipeline::check(const frontend::Source& source, frontend::Program p
   return query;
 }
 
-codegen::LoweredProgram Pipeline::lower(const CheckedQuery& query,
+codegen::LoweredQuery Pipeline::lower(const CheckedQuery& query,
                                         const QuerySettings& settings) {
   codegen::CodegenOptions options;
   options.source_name = query.source->name;
@@ -171,14 +172,39 @@ codegen::LoweredProgram Pipeline::lower(const CheckedQuery& query,
   return codegen::lower(query.program, options);
 }
 
-runtime::BpfProgramSet Pipeline::emit_object(codegen::LoweredProgram lowered) {
-  runtime::BpfProgramSet programs = std::move(lowered.programs);
-  programs.object = lowered.module->emit(codegen::OutputKind::Object);
+std::vector<uint8_t> Pipeline::emit(const CheckedQuery& query,
+                                    codegen::LoweredQuery& lowered,
+                                    codegen::OutputKind kind) {
+  try {
+    return lowered.module->emit(kind);
+  } catch (const codegen::StackTooLarge& e) {
+    // The clause the backend named by its line; the first one when none.
+    frontend::SourceLoc loc = query.program.clauses.empty() ? query.source->loc_at(0)
+                                                  : query.program.clauses.front().loc;
+    for (const frontend::Clause& clause : query.program.clauses)
+      if (clause.loc.line == e.line()) {
+        loc = clause.loc;
+        break;
+      }
+    // The caret under the clause's first word: 'on', 'begin' or 'end'.
+    const std::string& text = query.source->text;
+    uint32_t end = loc.offset;
+    while (end < text.size() && text[end] >= 'a' && text[end] <= 'z') ++end;
+    loc.length = std::max<uint32_t>(end - loc.offset, 1);
+    query.diagnostics->error<frontend::DiagnosticKind::StackTooLarge>(loc);
+    throw QueryError(*query.diagnostics);
+  }
+}
+
+runtime::CompiledQuery Pipeline::emit_object(const CheckedQuery& query,
+                                             codegen::LoweredQuery lowered) {
+  runtime::CompiledQuery programs = std::move(lowered.programs);
+  programs.object = emit(query, lowered, codegen::OutputKind::Object);
   programs.binary = target_.binary;
   return programs;
 }
 
-runtime::BpfProgramSet Pipeline::compile(const frontend::Source& source,
+runtime::CompiledQuery Pipeline::compile(const frontend::Source& source,
                                          const QuerySettings& settings,
                                          std::unique_ptr<runtime::UprobeEvents>& uprobes,
                                          PhaseClock* clock) {
@@ -191,9 +217,9 @@ runtime::BpfProgramSet Pipeline::compile(const frontend::Source& source,
   mark("parse");
   CheckedQuery checked = check(source, std::move(program), settings);
   mark("sema");
-  codegen::LoweredProgram lowered = lower(checked, settings);
+  codegen::LoweredQuery lowered = lower(checked, settings);
   mark("lower");
-  runtime::BpfProgramSet programs = emit_object(std::move(lowered));
+  runtime::CompiledQuery programs = emit_object(checked, std::move(lowered));
   mark("llvm");
   return programs;
 }

@@ -89,14 +89,18 @@ class Pipeline {
   CheckedQuery check(const frontend::Source& source, frontend::Program program,
                      const QuerySettings& settings);
   // typed AST -> LLVM module, and what the runtime needs to decode it.
-  codegen::LoweredProgram lower(const CheckedQuery& query, const QuerySettings& settings);
+  codegen::LoweredQuery lower(const CheckedQuery& query, const QuerySettings& settings);
   // LLVM module -> BPF object: a program set ready for runtime::Query.
-  runtime::BpfProgramSet emit_object(codegen::LoweredProgram lowered);
+  // The lowered query as `kind` (--emit=ir/asm/obj).  Throws QueryError
+  // (StackTooLarge at the clause) when a BPF program needs too much stack.
+  std::vector<uint8_t> emit(const CheckedQuery& query, codegen::LoweredQuery& lowered,
+                            codegen::OutputKind kind);
+  runtime::CompiledQuery emit_object(const CheckedQuery& query, codegen::LoweredQuery lowered);
 
   // All of the above for a query typed in a session: parse, check, lower,
   // emit.  `uprobes` receives the opened events; `clock`, when given, a
   // mark after each stage (parse, sema, lower, llvm).  Throws QueryError.
-  runtime::BpfProgramSet compile(const frontend::Source& source,
+  runtime::CompiledQuery compile(const frontend::Source& source,
                                  const QuerySettings& settings,
                                  std::unique_ptr<runtime::UprobeEvents>& uprobes,
                                  PhaseClock* clock = nullptr);

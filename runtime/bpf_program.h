@@ -4,26 +4,27 @@
 //
 // Event wire format (all little-endian, host = target = x86_64):
 //   struct event { uint32_t layout_id; uint32_t pad; <columns at their offsets> };
-// layout_id indexes BpfProgramSet::layouts.  Every column is naturally
+// layout_id indexes CompiledQuery::layouts.  Every column is naturally
 // aligned and the whole event is padded to 8 bytes.  Layout id
 // kExitEventId is the `exit` statement's event (8 bytes, no columns).
 //
 // Aggregation maps (AggregationMap): BPF_MAP_TYPE_PERCPU_HASH, key = the
 // key columns at their offsets (each 8-byte aligned, zero-padded), plus for
-// hist/lhist a trailing u64 bucket index; value per CPU, by kind:
-//   Count: u64 count            Sum: s64 sum          Avg: {s64 sum; u64 count}
-//   Min/Max: {s64 value; u64 count} (count 0: no value on that CPU)
-//   Hist/Lhist: {u64 count; s64 sum} (of that bucket's values)
+// hist/lhist a trailing u64 bucket index; value per CPU as
+// support/aggregations.h says for each kind (min/max: count 0 is no value
+// on that CPU).
 // Hist buckets: index 0 holds values < 0, 1 holds 0, k >= 2 holds
 // [2^(k-2), 2^(k-1)).  Lhist buckets: 0 holds values < min, 1 + i holds
 // [min + i*step, min + (i+1)*step), and the last, 1 + (max-min)/step,
-// holds values >= max.
+// holds values >= max (1 + lhist_buckets(min, max, step)).
 #include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "support/aggregation_kind.h"
+#include "runtime/column_kinds.h"
+#include "support/printf_conversion.h"
+#include "support/aggregations.h"
 
 namespace ovsq::runtime {
 
@@ -31,7 +32,7 @@ namespace ovsq::runtime {
 // them up in the loaded object).
 inline constexpr const char* kEventsMap = "events";  // BPF_MAP_TYPE_RINGBUF
 inline constexpr const char* kLostMap = "lost";      // PERCPU_ARRAY[1] of u64
-// PERCPU_ARRAY[BpfProgramSet::map_update_sites.size()] of u64: updates a
+// PERCPU_ARRAY[CompiledQuery::map_update_sites.size()] of u64: updates a
 // full map refused, by site.
 inline constexpr const char* kMapFullMap = "map_full";
 // ARRAY[1] of u64, set to 1 by `exit` (its event may not fit the ring).
@@ -42,24 +43,7 @@ inline constexpr uint32_t kExitEventId = 0xffffffff;
 inline constexpr const char* kBeginTrigger = "ovsq_begin_trigger";
 inline constexpr const char* kEndTrigger = "ovsq_end_trigger";
 
-enum class ColumnKind {
-  Unsigned,  // size 1/2/4/8, printed in decimal
-  Signed,    // size 1/2/4/8, printed in decimal
-  Bool,      // printed as true/false
-  Enum,      // printed by enumerator name, or the number when it has none
-  Pointer,   // printed as 0x... hex
-  Ufid,      // 16 bytes, ovs_u128 u32[4], printed as ufid:%08x-%04x-...
-  String,    // `size` bytes of text, NUL-padded (may fill all `size`)
-  Ipv4,      // 4 bytes, network order: 192.168.10.10
-  Ipv6,      // 16 bytes, network order: 2001:db8::1 (inet_ntop's form)
-  Mac,       // 6 bytes: 0e:04:47:fc:74:51
-  // A datapath flow key: u64 its length in the target, u32 the bytes
-  // copied (0: unreadable), u32 padding, then `size - 16` bytes; printed as
-  // an ODP flow string (runtime/odp_key_format.h), marked when truncated.
-  // Column::masked (`flow`): two such halves, the key's then the mask's,
-  // printed as dpctl/dump-flows prints the match (runtime/odp_flow_format.h).
-  FlowKey,
-};
+// ColumnKind and what each kind is: runtime/column_kinds.h.
 
 struct Column {
   std::string header;   // as the user wrote the expression
@@ -71,13 +55,14 @@ struct Column {
 };
 
 // One piece of a printf event: literal text, then (when column >= 0) the
-// column's value formatted by `conversion` (a C conversion whose argument
-// sema checked against the column's kind: %d %i %u %x %X %o %s %c %p with
-// flags, width and precision; %s formats any column as its text form).
+// column's value formatted by `conversion`, parsed by the frontend
+// (support/printf_conversion.h), whose argument sema checked against the
+// column's kind: %d %i %u %x %X %o %s %c %p with flags, width and
+// precision; %s formats any column as its text form.
 struct PrintfPiece {
   std::string literal;
   int column = -1;
-  std::string conversion;
+  PrintfConversion conversion;
 };
 
 struct EventLayout {
@@ -105,7 +90,6 @@ struct AggregationMap {
   std::vector<Column> keys;  // offsets from the start of the key
   uint32_t key_size = 0;     // Hist/Lhist: includes the trailing u64 bucket
   uint32_t value_size = 8;   // per CPU
-  std::string value_header;  // "count", "sum", "avg", "min", "max", "hist"...
   int64_t lhist_min = 0, lhist_max = 0, lhist_step = 1;
   uint32_t max_entries = 0;
 };
@@ -129,7 +113,12 @@ struct AttachPoint {
   uint64_t semaphore_file_offset = 0;  // 0 = no semaphore
 };
 
-struct BpfProgramSet {
+// The whole compiled query (the pipeline's CheckedQuery, lowered to a
+// codegen::LoweredQuery, emitted): its BPF object, whose BPF programs are
+// one per distinct argument-spec set of each probe of each clause plus
+// begin and end, where each program attaches, and how to read its events
+// and maps.
+struct CompiledQuery {
   std::vector<uint8_t> object;  // ELF, for bpf_object__open_mem
   std::string binary;           // the traced executable's path
   std::vector<AttachPoint> attach_points;

@@ -8,9 +8,6 @@ namespace ovsq::runtime {
 namespace {
 
 constexpr std::string_view kSeparator = "  ";
-constexpr size_t kUfidWidth = 41;     // "ufid:" + 8-4-4-4-12
-constexpr size_t kPointerWidth = 18;  // "0x" + 16 hex digits
-constexpr size_t kBoolWidth = 5;      // "false"
 
 size_t integer_width(uint32_t size, bool is_signed) {
   switch (size) {
@@ -24,22 +21,19 @@ size_t integer_width(uint32_t size, bool is_signed) {
 }  // namespace
 
 size_t column_width(const Column& column) {
+  const ColumnKindInfo& info = column_kind_info(column.kind);
   size_t width = 0;
-  switch (column.kind) {
-    case ColumnKind::Unsigned: width = integer_width(column.size, false); break;
-    case ColumnKind::Signed: width = integer_width(column.size, true); break;
-    case ColumnKind::Bool: width = kBoolWidth; break;
-    case ColumnKind::Pointer: width = kPointerWidth; break;
-    case ColumnKind::Ufid: width = kUfidWidth; break;
-    case ColumnKind::String: width = column.size; break;
-    case ColumnKind::Ipv4: width = 15; break;   // 255.255.255.255
-    case ColumnKind::Ipv6: width = 39; break;   // 8 groups of 4 and 7 ':'
-    case ColumnKind::Mac: width = 17; break;
-    case ColumnKind::FlowKey: break;  // as long as the key: not padded
-    case ColumnKind::Enum:
+  switch (info.text_width) {
+    case TextWidth::Fixed: width = info.width; break;
+    case TextWidth::Integer:
+      width = integer_width(column.size, info.reading == Reading::Signed);
+      break;
+    case TextWidth::Size: width = column.size; break;
+    case TextWidth::Enumerators:
       for (const auto& [value, name] : column.enumerators)
         width = std::max(width, name.size());
       break;
+    case TextWidth::Unbounded: break;  // as long as the text: not padded
   }
   return std::max(width, column.header.size());
 }

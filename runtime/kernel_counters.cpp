@@ -6,7 +6,7 @@
 
 namespace ovsq::runtime {
 
-KernelCounters::KernelCounters(bpf_object* object, const BpfProgramSet& programs)
+KernelCounters::KernelCounters(bpf_object* object, const CompiledQuery& programs)
     : programs_(programs),
       ncpus_(libbpf_num_possible_cpus()),
       lost_map_(bpf_object__find_map_by_name(object, kLostMap)),

@@ -15,7 +15,7 @@ namespace ovsq::runtime {
 class KernelCounters {
  public:
   // `programs` must outlive the counters.
-  KernelCounters(bpf_object* object, const BpfProgramSet& programs);
+  KernelCounters(bpf_object* object, const CompiledQuery& programs);
 
   // Reports events lost since the last report (interval) or in total
   // (final).
@@ -31,7 +31,7 @@ class KernelCounters {
  private:
   uint64_t dropped_at(size_t site) const;
 
-  const BpfProgramSet& programs_;
+  const CompiledQuery& programs_;
   int ncpus_;
   bpf_map* lost_map_;
   bpf_map* full_map_;

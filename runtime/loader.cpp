@@ -95,7 +95,7 @@ std::string libbpf_error_text(int errnum) {
 
 namespace {
 
-std::string probe_of_program(const BpfProgramSet& programs,
+std::string probe_of_program(const CompiledQuery& programs,
                              std::string_view program) {
   for (const AttachPoint& ap : programs.attach_points)
     if (ap.program == program) return ap.probe;
@@ -149,7 +149,7 @@ std::string summarize_verifier_log(std::string_view log) {
 }
 
 [[noreturn]] void throw_load_error(int errnum, const LibbpfCapture& capture,
-                                   const BpfProgramSet& programs) {
+                                   const CompiledQuery& programs) {
   if (std::optional<VerifierLog> v = find_verifier_log(capture.messages())) {
     std::string message =
         "the kernel's BPF verifier rejected the program for " +
@@ -183,7 +183,7 @@ uint32_t ring_buffer_size(uint32_t requested) {
 
 }  // namespace
 
-Object open_and_load(const BpfProgramSet& programs, const LibbpfCapture& capture) {
+Object open_and_load(const CompiledQuery& programs, const LibbpfCapture& capture) {
   LIBBPF_OPTS(bpf_object_open_opts, open_opts, .object_name = "ovsq");
   Object object(bpf_object__open_mem(programs.object.data(),
                                      programs.object.size(), &open_opts));
@@ -205,7 +205,7 @@ Object open_and_load(const BpfProgramSet& programs, const LibbpfCapture& capture
 
 // ---- attaching -------------------------------------------------------------
 
-std::vector<Link> attach_probes(bpf_object* object, const BpfProgramSet& programs,
+std::vector<Link> attach_probes(bpf_object* object, const CompiledQuery& programs,
                                 const std::vector<pid_t>& pids, UprobeEvents& events) {
   std::vector<pid_t> targets = pids;
   if (targets.empty()) targets.push_back(-1);  // every process
@@ -245,7 +245,7 @@ std::vector<Link> attach_probes(bpf_object* object, const BpfProgramSet& program
 }
 
 
-std::vector<Link> attach_triggers(bpf_object* object, const BpfProgramSet& programs,
+std::vector<Link> attach_triggers(bpf_object* object, const CompiledQuery& programs,
                                   AttachPoint::Trigger trigger) {
   std::vector<Link> links;
   char self[PATH_MAX];

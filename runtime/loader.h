@@ -1,5 +1,5 @@
 #pragma once
-// Loading a BpfProgramSet's object into the kernel and attaching its
+// Loading a CompiledQuery's object into the kernel and attaching its
 // programs, with libbpf's messages captured so that failures read as one
 // line (a verifier rejection is summarised; OVSQ_VERIFIER_LOG=FILE keeps
 // the whole log).
@@ -44,18 +44,18 @@ using Object = std::unique_ptr<bpf_object, ObjectCloser>;
 using Link = std::unique_ptr<bpf_link, LinkDestroyer>;
 
 // Opens and loads the object, sizing the ring buffer; throws UserError.
-Object open_and_load(const BpfProgramSet& programs, const LibbpfCapture& capture);
+Object open_and_load(const CompiledQuery& programs, const LibbpfCapture& capture);
 
 // Attaches every Probe attach point, to each of `pids` (empty: every
 // process running the binary), through the events opened for them.
 // Throws UserError; what was attached is detached again when the
 // exception unwinds.
-std::vector<Link> attach_probes(bpf_object* object, const BpfProgramSet& programs,
+std::vector<Link> attach_probes(bpf_object* object, const CompiledQuery& programs,
                                 const std::vector<pid_t>& pids, UprobeEvents& events);
 
 // Attaches the Begin or End programs to ovsq's own trigger function (see
 // fire_trigger).
-std::vector<Link> attach_triggers(bpf_object* object, const BpfProgramSet& programs,
+std::vector<Link> attach_triggers(bpf_object* object, const CompiledQuery& programs,
                                   AttachPoint::Trigger trigger);
 
 // Calls ovsq's trigger function, running the programs attached to it.

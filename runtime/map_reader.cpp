@@ -97,7 +97,7 @@ std::vector<uint64_t> read_percpu_counter(bpf_map* map, uint32_t index, int ncpu
   return values;
 }
 
-AggregationTables read_aggregations(bpf_object* object, const BpfProgramSet& programs,
+AggregationTables read_aggregations(bpf_object* object, const CompiledQuery& programs,
                                     bool reset) {
   int ncpus = libbpf_num_possible_cpus();
   AggregationTables result;

@@ -29,7 +29,7 @@ struct AggregationTables {
   std::vector<AggregationTable> tables;
   bool empty = true;  // no entry in any
 };
-AggregationTables read_aggregations(bpf_object* object, const BpfProgramSet& programs,
+AggregationTables read_aggregations(bpf_object* object, const CompiledQuery& programs,
                                     bool reset);
 
 }  // namespace ovsq::runtime

@@ -47,24 +47,40 @@ struct HistBucket {
   uint64_t count = 0;
 };
 
-struct AggregationRow {
-  std::vector<Cell> key;
-  // Count: count (value holds the same bits; it is printed unsigned);
-  // Sum: value; Min/Max: value, and count the events it was chosen from;
-  // Avg: average (sum / count, integer division toward zero, as bpftrace
-  // prints it) and count; Hist/Lhist: buckets from the lowest non-empty one
-  // to the highest, empty ones in between kept, with value the sum of the
-  // values counted (wrapping in 64 bits) and count their number.
-  int64_t value = 0;
-  uint64_t count = 0;
-  std::vector<HistBucket> buckets;
+// One of a row's values, named as support/aggregations.h names the
+// kind's values ("avg", "count").
+struct AggregationValue {
+  const char* name = "";
+  int64_t value = 0;  // the bits of a u64 when is_unsigned
+  bool is_unsigned = false;
 };
 
-// An aggregation's contents at one moment, rows sorted: by value,
-// largest first, ties by key; Hist/Lhist by key.  Keys compare column by
+struct AggregationRow {
+  std::vector<Cell> key;
+  // Values, in the kind's order: count: count; sum: sum; avg: avg (sum /
+  // count, integer division toward zero, as bpftrace prints it) and count;
+  // min, max: the value; stats: count, sum, avg; hist, lhist: count and
+  // sum over all buckets (the sum wrapping in 64 bits), which text, JSON
+  // and CSV leave to the buckets and a metrics histogram serves as _count
+  // and _sum.
+  std::vector<AggregationValue> values;
+  // Hist/Lhist: buckets from the lowest non-empty one to the highest,
+  // empty ones in between kept.
+  std::vector<HistBucket> buckets;
+
+  // The value called `name`, or null.
+  const AggregationValue* find(std::string_view name) const {
+    for (const AggregationValue& v : values)
+      if (name == v.name) return &v;
+    return nullptr;
+  }
+};
+
+// An aggregation's contents at one moment, rows sorted: by their first
+// value, largest first, ties by key; Hist/Lhist by key.  Keys compare column by
 // column: numbers, bools, enums (by value) and pointers numerically, ufids
-// as their text, strings bytewise.  Entries with nothing in them (count 0
-// for Count/Avg/Min/Max, every bucket 0) are left out; so are entries
+// as their text, strings bytewise.  Entries with nothing in them (no events;
+// every bucket 0) are left out, a sum of 0 is kept; so are entries
 // shorter than the map's key or value.
 struct AggregationTable {
   const AggregationMap* map = nullptr;
@@ -79,7 +95,8 @@ struct RawEntry {
   std::vector<uint8_t> values;
 };
 
-// Combines per-CPU values, decodes keys and buckets, and sorts.
+// Combines per-CPU values, decodes keys and buckets, and sorts: the rows
+// any front prints (runtime/output_*.cpp, a metrics exporter) are these.
 AggregationTable decode_aggregation(const AggregationMap& map,
                                     std::span<const RawEntry> entries,
                                     int ncpus);

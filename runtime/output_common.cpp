@@ -52,14 +52,21 @@ std::string local_time(std::chrono::system_clock::time_point tp) {
 
 // ---- aggregations -----------------------------------------------------------
 
-std::string value_header(const AggregationMap& map) {
-  return map.value_header.empty() ? std::string(aggregation_name(map.kind))
-                                  : map.value_header;
+std::vector<std::string> value_headers(const AggregationMap& map) {
+  std::vector<std::string> headers;
+  for (size_t i = 0; i < aggregation_value_count(map.kind); ++i)
+    headers.push_back(aggregation_info(map.kind).values[i].name);
+  return headers;
 }
 
-std::string value_text(const AggregationMap& map, const AggregationRow& row) {
-  return map.kind == AggregationKind::Count ? number(row.count)
-                                            : number(row.value);
+std::string value_text(const AggregationValue& value) {
+  return value.is_unsigned ? number(static_cast<uint64_t>(value.value))
+                           : number(value.value);
+}
+
+std::string json_value_name(const AggregationMap& map, const AggregationValue& value) {
+  return std::string_view(value.name) == aggregation_name(map.kind) ? "value"
+                                                                    : value.name;
 }
 
 // ---- status lines -----------------------------------------------------------

@@ -65,10 +65,15 @@ std::string local_time(std::chrono::system_clock::time_point tp);
 
 // ---- aggregations -----------------------------------------------------------
 
-// The value column's header: the map's, or the function's name.
-std::string value_header(const AggregationMap& map);
-// A row's value: Count is unsigned; the rest are s64.
-std::string value_text(const AggregationMap& map, const AggregationRow& row);
+// Every format prints a row's named values (runtime/output.h) the same
+// way, whatever the kind.
+// The value columns' headers: the kind's value names ("avg", "count").
+std::vector<std::string> value_headers(const AggregationMap& map);
+// One value in decimal, unsigned or signed.
+std::string value_text(const AggregationValue& value);
+// A value's JSON member: "value" for the one named like the function
+// (count, sum, avg...), else its own name.
+std::string json_value_name(const AggregationMap& map, const AggregationValue& value);
 
 // ---- status lines -----------------------------------------------------------
 

@@ -100,8 +100,7 @@ class CsvOutput final : public StreamOutput {
       if (hist) {
         header.insert(header.end(), {"low", "high", "count"});
       } else {
-        header.push_back(value_header(map));
-        if (map.kind == AggregationKind::Avg) header.push_back("count");
+        for (std::string& name : value_headers(map)) header.push_back(std::move(name));
       }
       append_csv_record(s, header);
       for (const AggregationRow& row : t.rows) {
@@ -117,9 +116,7 @@ class CsvOutput final : public StreamOutput {
             append_csv_record(s, record);
           }
         } else {
-          fields.push_back(value_text(map, row));
-          if (map.kind == AggregationKind::Avg)
-            fields.push_back(number(row.count));
+          for (const AggregationValue& v : row.values) fields.push_back(value_text(v));
           append_csv_record(s, fields);
         }
       }

@@ -134,8 +134,7 @@ class JsonOutput final : public Output {
       append_json_key(line_, p->names[i]);
       value_.clear();
       append_value(value_, c, data.data());
-      if (c.kind == ColumnKind::Unsigned || c.kind == ColumnKind::Signed ||
-          c.kind == ColumnKind::Bool)
+      if (column_kind_info(c.kind).json != JsonForm::String)
         line_ += value_;  // a number, true or false
       else
         append_json_string(line_, value_);
@@ -186,9 +185,11 @@ class JsonOutput final : public Output {
           }
           line_ += "]";
         } else {
-          line_ += ",\"value\":" + value_text(map, row);
-          if (map.kind == AggregationKind::Avg)
-            line_ += ",\"count\":" + number(row.count);
+          for (const AggregationValue& v : row.values) {
+            line_ += ",";
+            append_json_string(line_, json_value_name(map, v));
+            line_ += ":" + value_text(v);
+          }
         }
         line_ += "}";
       }

@@ -85,15 +85,27 @@ void append_aligned(std::string& out, const std::vector<std::string>& headers,
   for (const auto& row : rows) line(row);
 }
 
+// Without keys, a row is its values on one line: the function's own value
+// first and the others after it in parentheses, "5 (count 3)"; a kind
+// without its own value names them all, "count 3, sum 15, avg 5".
+std::string keyless_row(const AggregationMap& map, const AggregationRow& row) {
+  std::string own, others;
+  for (const AggregationValue& v : row.values) {
+    if (own.empty() && std::string_view(v.name) == aggregation_name(map.kind)) {
+      own = value_text(v);
+      continue;
+    }
+    if (!others.empty()) others += ", ";
+    others += std::string(v.name) + " " + value_text(v);
+  }
+  if (own.empty()) return others;
+  return others.empty() ? own : own + " (" + others + ")";
+}
+
 void append_value_table(std::string& out, const AggregationTable& t) {
   const AggregationMap& map = *t.map;
-  const bool avg = map.kind == AggregationKind::Avg;
   if (map.keys.empty()) {
-    for (const AggregationRow& row : t.rows) {
-      out += value_text(map, row);
-      if (avg) out += " (count " + number(row.count) + ")";
-      out.push_back('\n');
-    }
+    for (const AggregationRow& row : t.rows) out += keyless_row(map, row) + "\n";
     return;
   }
   std::vector<std::string> headers;
@@ -102,10 +114,8 @@ void append_value_table(std::string& out, const AggregationTable& t) {
     headers.push_back(c.header);
     right.push_back(is_right_aligned(c.kind));
   }
-  headers.push_back(value_header(map));
-  right.push_back(true);
-  if (avg) {
-    headers.push_back("count");
+  for (std::string& header : value_headers(map)) {
+    headers.push_back(std::move(header));
     right.push_back(true);
   }
   std::vector<std::vector<std::string>> rows;
@@ -114,8 +124,7 @@ void append_value_table(std::string& out, const AggregationTable& t) {
     std::vector<std::string> cells;
     for (size_t i = 0; i < map.keys.size(); ++i)
       cells.push_back(i < row.key.size() ? row.key[i].text : std::string());
-    cells.push_back(value_text(map, row));
-    if (avg) cells.push_back(number(row.count));
+    for (const AggregationValue& v : row.values) cells.push_back(value_text(v));
     rows.push_back(std::move(cells));
   }
   append_aligned(out, headers, right, rows);

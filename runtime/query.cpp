@@ -32,7 +32,7 @@ Moment moment(uint64_t interval) {
   return Moment{std::chrono::system_clock::now(), interval};
 }
 
-std::string status_line(const BpfProgramSet& programs, const QueryOptions& options,
+std::string status_line(const CompiledQuery& programs, const QueryOptions& options,
                         size_t uprobes) {
   std::set<std::string> probes;
   for (const AttachPoint& ap : programs.attach_points)
@@ -66,7 +66,7 @@ struct Query::State {
   // Declared first, so it ends last: libbpf stays quiet on stderr for
   // the Query's whole life, detaching included, as it did in one run.
   LibbpfCapture quiet_libbpf;
-  BpfProgramSet programs;
+  CompiledQuery programs;
   QueryOptions options;
   Output* output;
   std::ostream* err;
@@ -91,7 +91,7 @@ struct Query::State {
   bool muted = false;
   bool finished = false;
 
-  State(BpfProgramSet p, QueryOptions o, Output& out, std::ostream& e)
+  State(CompiledQuery p, QueryOptions o, Output& out, std::ostream& e)
       : programs(std::move(p)), options(std::move(o)), output(&out), err(&e) {}
 
   QueryEnd end() const;
@@ -208,7 +208,7 @@ void Query::State::exited(Watched& w) {
   if (alive == 0) stop(QueryEnd::TargetExited);
 }
 
-Query::Query(BpfProgramSet programs, QueryOptions options, Output& output,
+Query::Query(CompiledQuery programs, QueryOptions options, Output& output,
              std::ostream& err)
     : state_(std::make_unique<State>(std::move(programs), std::move(options),
                                      output, err)) {}
@@ -362,7 +362,7 @@ QueryStats Query::stats() const {
   return stats;
 }
 
-const BpfProgramSet& Query::programs() const { return state_->programs; }
+const CompiledQuery& Query::programs() const { return state_->programs; }
 
 bool Query::show(Output& output) {
   State& s = *state_;

@@ -66,7 +66,7 @@ struct QueryStats {
 class Query {
  public:
   // `output` and `err` must outlive the Query (see set_streams).
-  Query(BpfProgramSet programs, QueryOptions options, Output& output,
+  Query(CompiledQuery programs, QueryOptions options, Output& output,
         std::ostream& err);
   ~Query();  // detaches and closes everything, printing nothing
   Query(const Query&) = delete;
@@ -89,7 +89,7 @@ class Query {
   bool done() const { return end() != QueryEnd::Running; }
   bool finished() const;
   QueryStats stats() const;
-  const BpfProgramSet& programs() const;
+  const CompiledQuery& programs() const;
 
   // Prints the aggregations as they stand (not reset) to `output`.
   // Returns false, printing nothing, when the query has none.

@@ -42,7 +42,7 @@ class SignalBlock {
 
 }  // namespace
 
-int run(const BpfProgramSet& programs, const RunOptions& options,
+int run(const CompiledQuery& programs, const RunOptions& options,
         Output& output, std::ostream& err) {
   SignalBlock signals;
   EventLoop loop;  // before the query, which leaves it when destroyed

@@ -1,5 +1,5 @@
 #pragma once
-// Loads a BpfProgramSet into the kernel, attaches every uprobe, prints the
+// Loads a CompiledQuery into the kernel, attaches every uprobe, prints the
 // events as they arrive and detaches cleanly.
 #include <sys/types.h>
 
@@ -30,7 +30,7 @@ struct RunOptions : QueryOptions {
 // failure throws UserError with a one-line reason (never a raw verifier
 // log: that is summarised, and written in full only with OVSQ_VERIFIER_LOG
 // set to a file path).  Nothing stays attached when it returns or throws.
-int run(const BpfProgramSet& programs, const RunOptions& options,
+int run(const CompiledQuery& programs, const RunOptions& options,
         Output& output, std::ostream& err);
 
 }  // namespace ovsq::runtime

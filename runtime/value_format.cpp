@@ -17,7 +17,6 @@ char* put_hex(char* out, uint32_t v, int digits) {
   return out + digits;
 }
 
-constexpr int kMaxWidth = 1000;  // printf width and precision cap
 
 void append_hex_byte(std::string& out, uint8_t byte) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -39,32 +38,25 @@ void append_number(std::string& out, T value, int base = 10) {
 bool integer_value(const Column& c, const uint8_t* base, bool& is_signed,
                    uint64_t& bits) {
   const uint8_t* p = base + c.offset;
-  switch (c.kind) {
-    case ColumnKind::Unsigned:
-    case ColumnKind::Pointer:
+  switch (column_kind_info(c.kind).reading) {
+    case Reading::Unsigned:
       is_signed = false;
       bits = read_unsigned(p, c.size);
       return true;
-    case ColumnKind::Signed:
+    case Reading::Signed:
       is_signed = true;
       bits = static_cast<uint64_t>(read_signed(p, c.size));
       return true;
-    case ColumnKind::Bool:
+    case Reading::Bool:
       is_signed = false;
       bits = read_unsigned(p, c.size) != 0;
       return true;
-    case ColumnKind::Enum:
+    case Reading::Enum:
       is_signed = enum_is_signed(c);
       bits = is_signed ? static_cast<uint64_t>(read_signed(p, c.size))
                        : read_unsigned(p, c.size);
       return true;
-    case ColumnKind::Ufid:
-    case ColumnKind::String:
-    case ColumnKind::Ipv4:
-    case ColumnKind::Ipv6:
-    case ColumnKind::Mac:
-    case ColumnKind::FlowKey:
-      return false;
+    case Reading::None: return false;
   }
   return false;
 }
@@ -104,8 +96,7 @@ bool enum_is_signed(const Column& column) {
 }
 
 bool is_right_aligned(ColumnKind kind) {
-  return kind == ColumnKind::Unsigned || kind == ColumnKind::Signed ||
-         kind == ColumnKind::Pointer;
+  return column_kind_info(kind).right_aligned;
 }
 
 void append_printable(std::string& out, std::string_view text) {
@@ -234,48 +225,10 @@ PrintfFormat::PrintfFormat(const EventLayout& layout)
     if (piece.column >= 0 &&
         static_cast<size_t>(piece.column) < columns_.size()) {
       p.column = piece.column;
-      p.spec = parse(piece.conversion);
+      p.spec = piece.conversion;
     }
     pieces_.push_back(std::move(p));
   }
-}
-
-PrintfFormat::Spec PrintfFormat::parse(std::string_view conv) {
-  Spec spec;
-  size_t i = 0;
-  auto at = [&](size_t k) { return k < conv.size() ? conv[k] : '\0'; };
-  auto digits = [&](int& value) {
-    long v = 0;
-    while (at(i) >= '0' && at(i) <= '9') {
-      v = std::min<long>(v * 10 + (at(i) - '0'), kMaxWidth);
-      ++i;
-    }
-    value = static_cast<int>(v);
-  };
-  if (at(i) != '%') return Spec{};
-  ++i;
-  for (;; ++i) {
-    char c = at(i);
-    if (c == '-') spec.minus = true;
-    else if (c == '+') spec.plus = true;
-    else if (c == ' ') spec.space = true;
-    else if (c == '#') spec.hash = true;
-    else if (c == '0') spec.zero = true;
-    else break;
-  }
-  if (at(i) == '*') ++i;  // no argument to take it from: ignored
-  else if (at(i) >= '1' && at(i) <= '9') digits(spec.width);
-  if (at(i) == '.') {
-    ++i;
-    if (at(i) == '*') ++i;
-    else digits(spec.precision);
-  }
-  while (at(i) != '\0' && std::strchr("hlLqjzt", at(i)) != nullptr) ++i;
-  char letter = at(i);
-  if (letter == '\0' || std::strchr("diuxXocps", letter) == nullptr)
-    return Spec{};  // not a conversion we know: as %s
-  spec.letter = letter == 'i' ? 'd' : letter;
-  return spec;
 }
 
 void PrintfFormat::append(std::string& out, const uint8_t* event) const {
@@ -283,11 +236,11 @@ void PrintfFormat::append(std::string& out, const uint8_t* event) const {
     out.append(piece.literal);
     if (piece.column < 0) continue;
     const Column& col = columns_[piece.column];
-    const Spec& s = piece.spec;
+    const PrintfConversion& s = piece.spec;
     bool is_signed = false;
     uint64_t bits = 0;
     bool numeric = integer_value(col, event, is_signed, bits);
-    char letter = numeric ? s.letter : 's';
+    char letter = !numeric ? 's' : s.letter == 'i' ? 'd' : s.letter;
     switch (letter) {
       case 'd':
       case 'u':
@@ -312,7 +265,7 @@ void PrintfFormat::append(std::string& out, const uint8_t* event) const {
         *f++ = 'l';
         *f++ = letter;
         *f = '\0';
-        char buf[2 * kMaxWidth + 32];
+        char buf[2 * kMaxPrintfWidth + 32];
         int n = letter == 'd'
                     ? std::snprintf(buf, sizeof buf, fmt,
                                     static_cast<long long>(bits))

@@ -18,8 +18,8 @@
 //                     the target's memory could not be read
 //
 // Also printf events: PrintfFormat turns a printf layout's pieces into its
-// line of text, rebuilding each C conversion from its parts so that nothing
-// from the query ever reaches snprintf unchecked.
+// line of text, rebuilding each C conversion from its parsed parts so that
+// nothing from the query ever reaches snprintf unchecked.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -55,18 +55,18 @@ size_t required_size(const EventLayout& layout);
 // EventLayout::label, or "#<id>" when empty.
 std::string layout_label(const EventLayout& layout);
 
-// A printf layout, prepared once: each conversion parsed into flags, width,
-// precision and letter.  Conversions:
+// A printf layout, prepared once.  Conversions, as the frontend parsed
+// them (support/printf_conversion.h):
 //   %d %i        the value as a signed 64-bit integer
 //   %u %x %X %o  the value as an unsigned 64-bit integer (a Signed column
 //                sign-extended first)
 //   %c           the low byte as a character (\xNN when not printable)
 //   %p           0x followed by hex, as a Pointer column prints
 //   %s           the column's text form (above)
-// Flags (- + space # 0), width and precision apply as in C (width and
-// precision capped at 1000); length modifiers are ignored.  A column that
-// is not a number (Ufid, String), or a conversion that does not parse,
-// is printed as by %s.
+// Flags (- + space # 0), width and precision apply as in C.  A column that
+// is not a number (Ufid, String) is printed as by %s.  Each conversion is
+// rebuilt from its parsed parts, so nothing from the query ever reaches
+// snprintf as written.
 class PrintfFormat {
  public:
   PrintfFormat() = default;
@@ -76,18 +76,11 @@ class PrintfFormat {
   void append(std::string& out, const uint8_t* event) const;
 
  private:
-  struct Spec {
-    bool minus = false, plus = false, space = false, hash = false,
-         zero = false;
-    int width = -1, precision = -1;
-    char letter = 's';
-  };
   struct Piece {
     std::string literal;
     int column = -1;  // into columns_, -1: none
-    Spec spec;
+    PrintfConversion spec;
   };
-  static Spec parse(std::string_view conversion);
 
   std::vector<Column> columns_;
   std::vector<Piece> pieces_;

@@ -29,8 +29,8 @@ bool is_comparison(std::string_view op) {
          op == ">=";
 }
 
-// The keywords of frontend/grammar.h (OVSQ_TOP_KEYWORDS,
-// OVSQ_STATEMENT_KEYWORDS), which session/ cannot include: it does not
+// The keywords of frontend/grammar.h (kTopKeywords,
+// kStatementKeywords), which session/ cannot include: it does not
 // depend on PEGTL.
 std::vector<std::string> top_keywords() {
   return {"on", "begin", "end", "every", "for", "limit"};

@@ -12,6 +12,14 @@
 namespace ovsq::session {
 namespace {
 
+// "sum(v), avg, min, ...": the aggregations that take a value.
+std::string aggregations_with_values() {
+  std::vector<std::string> names;
+  for (const AggregationInfo& info : kAggregations)
+    if (!info.bare) names.push_back(names.empty() ? std::string(info.name) + "(v)" : info.name);
+  return join(names, ", ");
+}
+
 std::string statements_text() {
   return "Clauses (a program is one or more, with run limits: .help limits):\n"
          "\n"
@@ -24,8 +32,8 @@ std::string statements_text() {
          "  print EXPR [as NAME], ...    a row per event, a column per expression\n"
          "  printf(\"FORMAT\", EXPR, ...)  C conversions %d %i %u %x %X %o %c %s %p %%;\n"
          "                               no newline unless FORMAT has one\n"
-         "  count [by KEY, ...]          an aggregation, a row per key; also sum(v),\n"
-         "                               avg, min, max, hist, lhist (.help functions)\n"
+         "  count [by KEY, ...]          an aggregation, a row per key (.help functions);\n"
+         "                               also " + aggregations_with_values() + "\n"
          "  @name[KEY, ...] = count()    a named aggregation, shared by clauses\n"
          "  @name[KEY, ...] = EXPR       a map: one 64-bit value per key, read as\n"
          "                               @name[KEY] (0 when missing); keys optional\n"

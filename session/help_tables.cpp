@@ -12,51 +12,6 @@
 namespace ovsq::session::help {
 namespace {
 
-// What a builtin is (docs/language.md's table).  One missing here prints
-// as "(undocumented)", and session_help_test fails on it.
-const std::map<std::string, std::string>& builtin_descriptions() {
-  static const std::map<std::string, std::string> descriptions = {
-      {"now", "monotonic clock, ns (CLOCK_MONOTONIC)"},
-      {"walltime", "wall-clock time, ns since the epoch"},
-      {"pid", "the traced process"},
-      {"tid", "the traced thread"},
-      {"comm", "the thread's name, a string of 16 bytes"},
-      {"cpu", "the CPU the probe fired on"},
-      {"probe", "which probe fired: flow_result, ..., begin, end"},
-  };
-  return descriptions;
-}
-
-struct FunctionHelp {
-  std::string call;  // "lhist(v, min, max, step)"
-  std::string what;
-};
-
-// How each function is called and what it gives.  One missing here
-// prints as "(undocumented)", and session_help_test fails on it.
-const std::map<std::string, FunctionHelp>& function_help() {
-  using frontend::kDefaultStrLength;
-  using frontend::kMaxStrLength;
-  static const std::map<std::string, FunctionHelp> help = {
-      {"count", {"count()", "how many events"}},
-      {"sum", {"sum(v)", "the total of v"}},
-      {"avg", {"avg(v)", "the average of v, rounded toward zero, and the count"}},
-      {"min", {"min(v)", "the smallest v"}},
-      {"max", {"max(v)", "the largest v"}},
-      {"hist", {"hist(v)", "a histogram of v in power-of-two buckets"}},
-      {"lhist", {"lhist(v, min, max, step)",
-                 "a histogram of v in step-wide buckets from min to max"}},
-      {"str", {"str(p[, n])",
-               "the NUL-terminated text at p in the traced process: n bytes at "
-               "most, the NUL included (" + std::to_string(kDefaultStrLength) +
-                   " by default, " + std::to_string(kMaxStrLength) + " at most)"}},
-      {"meaning", {"meaning(e)",
-                   "an enum value printed as what it means: meaning(reason) is "
-                   "'flow idle timeout' for FDR_FLOW_IDLE"}},
-  };
-  return help;
-}
-
 // Help lines stay within this many columns, a terminal's usual 80 less a
 // margin.
 constexpr size_t kLineWidth = 79;
@@ -159,10 +114,8 @@ std::vector<std::string> probe_fields(const probes::CatalogProbe& probe) {
 
 std::string builtins_text() {
   TextTable table("  ");
-  for (const std::string& name : frontend::builtin_names()) {
-    auto it = builtin_descriptions().find(name);
-    table.add_row({name, it != builtin_descriptions().end() ? it->second : "(undocumented)"});
-  }
+  for (const frontend::BuiltinInfo& builtin : frontend::kBuiltins)
+    table.add_row({builtin.name, builtin.help});
   return "Builtins: values every probe has.\n\n" + table.str() +
          "\n  on flow_result where comm == \"revalidator7\" count by cpu\n"
          "  on flow_put { @born[ufid] = now }\n";
@@ -170,13 +123,10 @@ std::string builtins_text() {
 
 std::string functions_text() {
   std::vector<std::pair<std::string, std::vector<std::string>>> aggregation_rows, other_rows;
-  for (const std::string& name : frontend::function_names()) {
-    auto it = function_help().find(name);
-    FunctionHelp help = it != function_help().end()
-                            ? it->second : FunctionHelp{name + "(...)", "(undocumented)"};
-    (frontend::is_aggregation_function(name) ? aggregation_rows : other_rows)
-        .push_back({help.call, words(help.what)});
-  }
+  for (const AggregationInfo& info : kAggregations)
+    aggregation_rows.push_back({info.help_call, words(info.help_what)});
+  for (const frontend::FunctionInfo& info : frontend::kFunctions)
+    other_rows.push_back({info.help_call, words(info.help_what)});
   TextTable aggregations = wrapped_table(aggregation_rows, " ");
   TextTable others = wrapped_table(other_rows, " ");
   return "Aggregations: a statement, 'count by reason', or a map's value,\n"

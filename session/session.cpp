@@ -199,7 +199,7 @@ void Session::start_query(const std::string& text, bool background,
   try {
     frontend::Source source{source_name, text};
     PhaseClock clock(typed_ns);
-    runtime::BpfProgramSet programs = pipeline_.compile(source, settings_, job->uprobes, &clock);
+    runtime::CompiledQuery programs = pipeline_.compile(source, settings_, job->uprobes, &clock);
     if (!settings_.output.empty()) {
       job->file = std::make_unique<std::ofstream>(settings_.output, std::ios::app);
       if (!*job->file) throw_errno("cannot write " + settings_.output, errno);

@@ -147,6 +147,10 @@ ipv4(src=10.0.0.300)
 "--filter-flows:1:11: error: expected ')' to close 'tcp('
 tcp(dst=80
           ^"
+    check '  ' 'on flow_put print ufid' \
+"--filter-flows:1:1: error: the filter is empty: write fields as dpctl/dump-flows prints them, e.g. ipv4(src=192.168.10.10)
+  
+^"
     check 'in_port(2)' 'on flow_execute, run_start print probe' \
 "ovsq: --filter-flows: no clause of the query traces a probe with a flow key (flow_result, flow_sweep_result, reval_entry, reval_exit, upcall, flow_put, flow_del, flow_get)"
     ;;

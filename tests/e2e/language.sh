@@ -258,6 +258,58 @@ UKEY_KEEP      0
 TXT
     expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/ovsq.out"
     ;;
+  stats)
+    # stats(v): count, sum and average in one row, keyed and not, in text
+    # and in JSON.
+    start_sim sim "$SIM"
+    start_ovsq -p "$SIM_PID" -e '
+      on sweep_done { stats(n_flows); @idle[probe] = stats(max_idle_ms) }'
+    sim sim "fire sweep_done n_flows=10 max_idle_ms=100"
+    sim sim "fire sweep_done n_flows=20 max_idle_ms=600"
+    sim sim "fire sweep_done n_flows=61 max_idle_ms=2000"
+    stop_ovsq
+    cat > "$TEST_DIR/expected.txt" <<'TXT'
+stats(n_flows)
+count 3, sum 91, avg 30
+
+@idle
+probe       count   sum  avg
+sweep_done      3  2700  900
+
+TXT
+    expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/ovsq.out"
+    start_ovsq -p "$SIM_PID" --format json -e 'on sweep_done stats(n_flows) by probe'
+    sim sim "fire sweep_done n_flows=7"
+    sim sim "fire sweep_done n_flows=8"
+    stop_ovsq
+    json_check "$TEST_DIR/ovsq.out" '
+agg = [r for r in records if r["type"] == "aggregation"]
+assert len(agg) == 1 and agg[0]["function"] == "stats" and agg[0]["keys"] == ["probe"], agg
+assert agg[0]["rows"] == [{"key": ["sweep_done"], "count": 2, "sum": 15, "avg": 7}], agg
+'
+    ;;
+  uid)
+    # uid is the traced thread's user id: the sim runs as nobody (65534).
+    printf '#!/bin/sh\nexec setpriv --reuid=65534 --regid=65534 --clear-groups "%s" "$@"\n' \
+      "$SIM" > "$TEST_DIR/as-nobody"
+    chmod +x "$TEST_DIR/as-nobody"
+    start_sim sim "$TEST_DIR/as-nobody"
+    start_ovsq -p "$SIM_PID" -e '
+      on flow_result where uid == 65534 count by uid
+      on flow_result where uid != 65534 count by pid'
+    sim sim "mix 12"
+    stop_ovsq
+    cat > "$TEST_DIR/expected.txt" <<'TXT'
+count by uid
+  uid  count
+65534     12
+
+count by pid
+(no entries)
+
+TXT
+    expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/ovsq.out"
+    ;;
   map-full)
     # 10 distinct keys into a map of 4: 6 updates dropped, said once.
     start_sim sim "$SIM"

@@ -2,7 +2,7 @@
 # real Prometheus server (Debian's `prometheus`) scrapes ovsq while the sim
 # fires known events, and its HTTP API answers with exactly the counts and
 # buckets those events give, across a vswitchd restart; each example
-# script served and read; every kind of bad input refused before
+# script served and read; stats() as a summary; every kind of bad input refused before
 # anything attaches.
 source "$(dirname "$0")/lib.sh"
 require_kernel
@@ -254,6 +254,24 @@ PY
       fail "effective capabilities left: $(grep Cap /proc/$OVSQ_PID/status)"
     sim a "fire flow_put count=2"
     scrape "$port" | grep -qx 'ovsq_flow_puts_total 2' || fail "no map read without capabilities"
+    stop_ovsq
+    ;;
+  stats)
+    # stats(v) is served as a summary without quantiles: _sum and _count.
+    port=$(free_port)
+    start_sim a "$SIM" --comm ovs-vswitchd
+    start_exporter --metrics "$port" -e 'on sweep_done @flows = stats(n_flows)'
+    sim a "fire sweep_done n_flows=40"
+    sim a "fire sweep_done n_flows=7"
+    python3 -c 'import sys, urllib.request; sys.stdout.write(urllib.request.urlopen(
+      "http://127.0.0.1:%s/metrics" % sys.argv[1]).read().decode())' "$port" > "$TEST_DIR/page.txt"
+    grep -e '^ovsq_flows' -e '^# [A-Z]* ovsq_flows ' "$TEST_DIR/page.txt" > "$TEST_DIR/stats.txt"
+    printf '%s\n' '# HELP ovsq_flows on sweep_done @flows = stats(n_flows)' \
+      '# TYPE ovsq_flows summary' 'ovsq_flows_sum 47' 'ovsq_flows_count 2' > "$TEST_DIR/expected.txt"
+    expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/stats.txt"
+    promtool check metrics < "$TEST_DIR/page.txt" > "$TEST_DIR/promtool.txt" 2>&1 ||
+      fail "promtool check metrics: $(cat "$TEST_DIR/promtool.txt")"
+    [ -s "$TEST_DIR/promtool.txt" ] && fail "promtool lints: $(cat "$TEST_DIR/promtool.txt")"
     stop_ovsq
     ;;
   errors)

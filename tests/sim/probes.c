@@ -175,10 +175,12 @@ udpif_revalidator(struct udpif *udpif, bool start, size_t n_flows,
             DTRACE_PROBE2(udpif_revalidator, start_dump, udpif, n_flows);
         }
     } else {
+#ifndef SIM_DIAGNOSTICS  /* a build without this probe */
         if (SIM_ENABLED(udpif_revalidator, sweep_done)) {
             DTRACE_PROBE3(udpif_revalidator, sweep_done, udpif, n_flows,
                           max_idle_ms);
         }
+#endif
         udpif->dump_duration = (long long) (n_flows + max_idle_ms);
     }
 }

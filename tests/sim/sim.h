@@ -270,6 +270,9 @@ struct udpif {
     uint64_t dump_seq;
     unsigned flow_limit;
     long long dump_duration;
+#ifdef SIM_DIAGNOSTICS
+    unsigned pause_requested : 1;   /* a bit-field, which ovsq cannot read */
+#endif
 };
 
 struct udpif_key {

@@ -29,13 +29,22 @@ std::vector<std::string> keys_of(const AggregationTable& t) {
 
 std::vector<int64_t> values_of(const AggregationTable& t) {
   std::vector<int64_t> out;
-  for (const AggregationRow& row : t.rows) out.push_back(row.value);
+  for (const AggregationRow& row : t.rows) out.push_back(row.values.at(0).value);
   return out;
+}
+
+// A row's value named "count", as the u64 it is.
+uint64_t count_of(const AggregationRow& row) {
+  const AggregationValue* count = row.find("count");
+  EXPECT_NE(count, nullptr);
+  if (count == nullptr) return 0;
+  EXPECT_TRUE(count->is_unsigned);
+  return static_cast<uint64_t>(count->value);
 }
 
 AggregationMap count_by_port() {
   return aggregation("@n", AggregationKind::Count,
-                     {column("port", ColumnKind::Unsigned, 0, 4)}, 8, "count");
+                     {column("port", ColumnKind::Unsigned, 0, 4)}, 8);
 }
 
 TEST(DecodeAggregation, CountAddsEveryCpuAndSortsByValueThenKey) {
@@ -51,7 +60,7 @@ TEST(DecodeAggregation, CountAddsEveryCpuAndSortsByValueThenKey) {
   EXPECT_EQ(t.map, &map);
   EXPECT_EQ(keys_of(t), (std::vector<std::string>{"7", "2", "256", "1"}));
   EXPECT_EQ(values_of(t), (std::vector<int64_t>{10, 6, 6, 1}));
-  EXPECT_EQ(t.rows[0].count, 10u);
+  EXPECT_EQ(count_of(t.rows[0]), 10u);
   ASSERT_EQ(t.rows[0].key.size(), 1u);
   EXPECT_TRUE(t.rows[0].key[0].is_number);
 }
@@ -62,7 +71,7 @@ TEST(DecodeAggregation, CountOfUint64MaxStaysUnsigned) {
                                    entry(words({2}), words({5}))};
   AggregationTable t = decode_aggregation(map, entries, 1);
   EXPECT_EQ(keys_of(t), (std::vector<std::string>{"1", "2"}));
-  EXPECT_EQ(t.rows[0].count, UINT64_MAX);
+  EXPECT_EQ(count_of(t.rows[0]), UINT64_MAX);
 }
 
 TEST(DecodeAggregation, UsesNoMoreCpusThanTheValuesHold) {
@@ -87,7 +96,7 @@ TEST(DecodeAggregation, SkipsEntriesShorterThanTheKey) {
 TEST(DecodeAggregation, SumIsSigned) {
   AggregationMap map = aggregation(
       "@bytes", AggregationKind::Sum,
-      {column("delta", ColumnKind::Signed, 0, 4)}, 8, "sum");
+      {column("delta", ColumnKind::Signed, 0, 4)}, 8);
   auto key = [](int32_t v) { return Bytes(8).set(0, v).bytes; };
   std::vector<RawEntry> entries = {
       entry(key(-1), words({static_cast<uint64_t>(-5), 2})),  // -3
@@ -102,7 +111,7 @@ TEST(DecodeAggregation, SumIsSigned) {
 TEST(DecodeAggregation, AvgDividesTheSumsTowardZero) {
   AggregationMap map = aggregation(
       "@lat", AggregationKind::Avg,
-      {column("port", ColumnKind::Unsigned, 0, 8)}, 8, "avg");
+      {column("port", ColumnKind::Unsigned, 0, 8)}, 8);
   std::vector<RawEntry> entries = {
       // CPU 0 {sum 10, count 2}, CPU 1 {sum 5, count 1}: 15 / 3 = 5
       entry(words({1}), words({10, 2, 5, 1})),
@@ -113,10 +122,33 @@ TEST(DecodeAggregation, AvgDividesTheSumsTowardZero) {
   };
   AggregationTable t = decode_aggregation(map, entries, 2);
   ASSERT_EQ(t.rows.size(), 2u);
-  EXPECT_EQ(t.rows[0].value, 5);
-  EXPECT_EQ(t.rows[0].count, 3u);
-  EXPECT_EQ(t.rows[1].value, -3);
-  EXPECT_EQ(t.rows[1].count, 2u);
+  EXPECT_EQ(values_of(t), (std::vector<int64_t>{5, -3}));
+  EXPECT_EQ(count_of(t.rows[0]), 3u);
+  EXPECT_EQ(count_of(t.rows[1]), 2u);
+}
+
+TEST(DecodeAggregation, StatsHasCountSumAndAverageInOneRow) {
+  AggregationMap map = aggregation(
+      "@lat", AggregationKind::Stats,
+      {column("port", ColumnKind::Unsigned, 0, 8)}, 8);
+  std::vector<RawEntry> entries = {
+      // CPU 0 {sum 10, count 2}, CPU 1 {sum 5, count 1}
+      entry(words({1}), words({10, 2, 5, 1})),
+      // {sum -7, count 4}: sorted by count, the first value
+      entry(words({2}), words({static_cast<uint64_t>(-7), 4, 0, 0})),
+      entry(words({3}), words({0, 0, 0, 0})),  // nothing: left out
+  };
+  AggregationTable t = decode_aggregation(map, entries, 2);
+  ASSERT_EQ(t.rows.size(), 2u);
+  auto named = [](const AggregationRow& row) {
+    std::string s;
+    for (const AggregationValue& v : row.values)
+      s += std::string(v.name) + "=" + std::to_string(v.value) +
+           (v.is_unsigned ? "u " : " ");
+    return s;
+  };
+  EXPECT_EQ(named(t.rows[0]), "count=4u sum=-7 avg=-1 ");
+  EXPECT_EQ(named(t.rows[1]), "count=3u sum=15 avg=5 ");
 }
 
 TEST(DecodeAggregation, MinAndMaxIgnoreCpusWithoutAValue) {
@@ -131,11 +163,11 @@ TEST(DecodeAggregation, MinAndMaxIgnoreCpusWithoutAValue) {
   };
   AggregationMap min = aggregation(
       "@min", AggregationKind::Min,
-      {column("port", ColumnKind::Unsigned, 0, 8)}, 8, "min");
+      {column("port", ColumnKind::Unsigned, 0, 8)}, 8);
   AggregationTable t = decode_aggregation(min, entries(), 3);
   EXPECT_EQ(keys_of(t), (std::vector<std::string>{"1", "2"}));
   EXPECT_EQ(values_of(t), (std::vector<int64_t>{25, -8}));
-  EXPECT_EQ(t.rows[0].count, 4u);
+  EXPECT_EQ(t.rows[0].values.size(), 1u);  // the value alone
 
   AggregationMap max = min;
   max.kind = AggregationKind::Max;
@@ -149,7 +181,7 @@ TEST(DecodeAggregation, KeysCompareByTheirKind) {
       "@x", AggregationKind::Count,
       {column("name", ColumnKind::String, 8, 8),
        column("delta", ColumnKind::Signed, 16, 8), reason},
-      24, "count");
+      24);
   auto key = [](uint32_t r, std::string_view name, int64_t delta) {
     return Bytes(24).set(0, r).text(8, name).set(16, delta).bytes;
   };
@@ -169,12 +201,12 @@ TEST(DecodeAggregation, KeysCompareByTheirKind) {
 }
 
 TEST(DecodeAggregation, MapWithoutKeys) {
-  AggregationMap map = aggregation("@n", AggregationKind::Count, {}, 8, "count");
+  AggregationMap map = aggregation("@n", AggregationKind::Count, {}, 8);
   std::vector<RawEntry> entries = {entry(words({0}), words({3, 4}))};
   AggregationTable t = decode_aggregation(map, entries, 2);
   ASSERT_EQ(t.rows.size(), 1u);
   EXPECT_TRUE(t.rows[0].key.empty());
-  EXPECT_EQ(t.rows[0].value, 7);
+  EXPECT_EQ(values_of(t), (std::vector<int64_t>{7}));
   EXPECT_TRUE(decode_aggregation(map, {}, 2).rows.empty());
 }
 
@@ -191,7 +223,7 @@ std::vector<std::string> buckets_of(const AggregationRow& row) {
 }
 
 TEST(DecodeAggregation, HistBucketsFromLowestToHighestNonEmpty) {
-  AggregationMap map = aggregation("@h", AggregationKind::Hist, {}, 8, "hist");
+  AggregationMap map = aggregation("@h", AggregationKind::Hist, {}, 8);
   std::vector<RawEntry> entries = {
       entry(words({0}), bucket_counts({1, 1})),  // < 0
       entry(words({1}), bucket_counts({0, 0})),  // [0]: empty, still listed
@@ -218,7 +250,7 @@ TEST(DecodeAggregation, HistBucketsFromLowestToHighestNonEmpty) {
 TEST(DecodeAggregation, HistRowsPerKeySortedByKey) {
   Column reason = enum_column("reason", 0, 4, {{1, "IDLE"}, {2, "TOO_EXPENSIVE"}});
   AggregationMap map =
-      aggregation("@h", AggregationKind::Hist, {reason}, 16, "hist");
+      aggregation("@h", AggregationKind::Hist, {reason}, 16);
   std::vector<RawEntry> entries = {
       entry(words({2, 5}), bucket_counts({1})), entry(words({1, 3}), bucket_counts({7})),
       entry(words({2, 3}), bucket_counts({4})), entry(words({1, 4}), bucket_counts({0})),
@@ -232,7 +264,7 @@ TEST(DecodeAggregation, HistRowsPerKeySortedByKey) {
 }
 
 TEST(DecodeAggregation, LhistBuckets) {
-  AggregationMap map = aggregation("@l", AggregationKind::Lhist, {}, 8, "lhist");
+  AggregationMap map = aggregation("@l", AggregationKind::Lhist, {}, 8);
   map.lhist_min = -10;
   map.lhist_max = 20;
   map.lhist_step = 10;
@@ -248,7 +280,7 @@ TEST(DecodeAggregation, LhistBuckets) {
 }
 
 TEST(DecodeAggregation, HistRowCarriesItsCountAndTheValuesSum) {
-  AggregationMap map = aggregation("@h", AggregationKind::Hist, {}, 8, "hist");
+  AggregationMap map = aggregation("@h", AggregationKind::Hist, {}, 8);
   // Two CPUs, each bucket {count, sum}: 3 and 2 in [2, 4), summing 10;
   // 1 in [8, 16) on CPU 1, 9.
   std::vector<RawEntry> entries = {
@@ -257,8 +289,11 @@ TEST(DecodeAggregation, HistRowCarriesItsCountAndTheValuesSum) {
   };
   AggregationTable t = decode_aggregation(map, entries, 2);
   ASSERT_EQ(t.rows.size(), 1u);
-  EXPECT_EQ(t.rows[0].count, 6u);
-  EXPECT_EQ(t.rows[0].value, 19);
+  EXPECT_EQ(count_of(t.rows[0]), 6u);
+  ASSERT_NE(t.rows[0].find("sum"), nullptr);
+  EXPECT_EQ(t.rows[0].find("sum")->value, 19);
+  EXPECT_FALSE(t.rows[0].find("sum")->is_unsigned);
+  EXPECT_EQ(buckets_of(t.rows[0]), (std::vector<std::string>{"2..4:5", "4..8:0", "8..16:1"}));
 }
 
 }  // namespace

@@ -191,6 +191,16 @@ TEST(Diagnostics, EveryKindsText) {
   const std::vector<std::pair<DiagnosticKind, std::string>> expected = {
 #define K(Kind) DiagnosticKind::Kind
       {K(SyntaxError), "syntax error: A"},
+      {K(NestedTooDeeply), "syntax error: expression nested too deeply"},
+      {K(UnterminatedString), "syntax error: unterminated string literal"},
+      {K(UnknownEscape),
+       "syntax error: unknown escape sequence '\\A' in a string literal (use \\n, "
+       "\\t, \\\\, \\\" or \\0)"},
+      {K(UnclosedBlock), "syntax error: unclosed '{'"},
+      {K(BlockNotClosed), "syntax error: expected '}' to close the block before 'A'"},
+      {K(StatementsNeedBraces),
+       "syntax error: expected a new clause; a clause with several statements needs "
+       "them in '{ ... }'"},
       {K(IntegerTooLarge), "integer literal 'A' does not fit in 64 bits"},
       {K(EmptyProgram),
        "the query is empty: write a clause such as 'on <probe> print <expr>' "
@@ -275,7 +285,17 @@ TEST(Diagnostics, EveryKindsText) {
        "for '%')"},
       {K(PrintfArgCount), "the format has A, but printf has B after it"},
       {K(PrintfTypeMismatch), "'A' needs B, but 'C' is {3}"},
-      {K(FlowFilterSyntax), "A"},
+      {K(StackTooLarge),
+       "this clause needs more than the 512 bytes of stack a BPF program may use: "
+       "give it fewer statements, keys or strings, or split it into several clauses"},
+      {K(FlowFilterEmpty),
+       "the filter is empty: write fields as dpctl/dump-flows prints them, e.g. "
+       "ipv4(src=192.168.10.10)"},
+      {K(FlowFilterNeedsAttribute), "expected an attribute such as ipv4(...)"},
+      {K(FlowFilterNeedsParen), "expected '(' after 'A'"},
+      {K(FlowFilterNeedsEquals), "expected '=' after 'A'"},
+      {K(FlowFilterUnclosed), "expected ')' to close 'A('"},
+      {K(FlowFilterNeedsComma), "expected ',' between attributes"},
       {K(FlowFilterValue), "'A' is not a value of B: expected C"},
       {K(DidYouMean), "did you mean 'A'?"},
 #undef K

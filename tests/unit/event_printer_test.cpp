@@ -11,6 +11,7 @@ namespace ovsq::runtime {
 namespace {
 
 using test::column;
+using test::piece;
 using test::Event;
 
 std::string header_of(const std::vector<EventLayout>& layouts) {
@@ -217,10 +218,10 @@ TEST(EventPrinter, PrintfLayoutsPrintTheirTextVerbatim) {
   text.size = 16;
   text.is_printf = true;
   text.columns = {column("n", ColumnKind::Unsigned, 8, 4)};
-  text.printf_pieces = {{"port ", 0, "%u"}, {" is up\n", -1, ""}};
+  text.printf_pieces = {piece("port ", 0, "%u"), piece(" is up\n", -1, "")};
   EventLayout partial = text;
   partial.id = 2;
-  partial.printf_pieces = {{"no newline:", 0, "%5d"}};
+  partial.printf_pieces = {piece("no newline:", 0, "%5d")};
 
   EXPECT_EQ(header_of({rows, text, partial}), "      port\n");
   EXPECT_EQ(rows_of({rows, text, partial},

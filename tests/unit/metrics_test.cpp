@@ -189,7 +189,7 @@ TEST(Exposition, NamesAreSanitised) {
 // A program set with one aggregation per (title, kind), each updated by a
 // statement on its own line.
 struct Query {
-  runtime::BpfProgramSet programs;
+  runtime::CompiledQuery programs;
   frontend::Source source;
 };
 
@@ -227,15 +227,15 @@ TEST(Families, EveryKindAndItsNameHelpAndLabels) {
       "on sweep_done @idle_ms[udpif->flow_limit] = hist(max_idle_ms)\n"
       "on sweep_done @flows_total = lhist(n_flows, 0, 100, 10)\n"
       "on upcall count by type\n",
-      {aggregation("@deleted", AggregationKind::Count, {reason}, 8, "count"),
-       aggregation("@bytes", AggregationKind::Sum, {}, 8, "sum"),
-       aggregation("@len", AggregationKind::Avg, {}, 8, "avg"),
-       aggregation("@small", AggregationKind::Min, {}, 8, "min"),
-       aggregation("@big", AggregationKind::Max, {}, 8, "max"),
+      {aggregation("@deleted", AggregationKind::Count, {reason}, 8),
+       aggregation("@bytes", AggregationKind::Sum, {}, 8),
+       aggregation("@len", AggregationKind::Avg, {}, 8),
+       aggregation("@small", AggregationKind::Min, {}, 8),
+       aggregation("@big", AggregationKind::Max, {}, 8),
        aggregation("@idle_ms", AggregationKind::Hist,
-                   {column("udpif->flow_limit", ColumnKind::Unsigned, 0, 4)}, 16, "hist"),
-       aggregation("@flows_total", AggregationKind::Lhist, {}, 8, "lhist"),
-       aggregation("count by type", AggregationKind::Count, {}, 8, "count")});
+                   {column("udpif->flow_limit", ColumnKind::Unsigned, 0, 4)}, 16),
+       aggregation("@flows_total", AggregationKind::Lhist, {}, 8),
+       aggregation("count by type", AggregationKind::Count, {}, 8)});
   std::vector<std::string> warnings;
   std::vector<FamilyPlan> plans = plan_families(q.programs, q.source, "ovsq_", warnings);
   ASSERT_EQ(plans.size(), 7u);
@@ -272,7 +272,7 @@ std::string error_of(const Query& q) {
 
 TEST(Families, QueriesThatCannotBeExported) {
   Query anonymous = query_of("on flow_result count by reason\n",
-                             {aggregation("count by reason", AggregationKind::Count, {}, 8, "count")});
+                             {aggregation("count by reason", AggregationKind::Count, {}, 8)});
   EXPECT_EQ(error_of(anonymous),
             "--metrics exports named aggregations, and q.ovsq has none: name one, as in "
             "'on flow_result @deleted[reason] = count()'");
@@ -280,7 +280,7 @@ TEST(Families, QueriesThatCannotBeExported) {
   EXPECT_EQ(error_of(none), error_of(anonymous));
 
   Query every = query_of("on flow_result @n = count()\nevery 1s\n",
-                         {aggregation("@n", AggregationKind::Count, {}, 8, "count")});
+                         {aggregation("@n", AggregationKind::Count, {}, 8)});
   every.programs.every_ns = 1000000000;
   EXPECT_EQ(error_of(every),
             "--metrics reads the aggregations as they stand at each scrape; 'every' would "
@@ -288,7 +288,7 @@ TEST(Families, QueriesThatCannotBeExported) {
 
   Column key = column("key", ColumnKind::FlowKey, 0, 272);
   Query flow_key = query_of("on flow_result @n[key] = count()\n",
-                            {aggregation("@n", AggregationKind::Count, {key}, 272, "count")});
+                            {aggregation("@n", AggregationKind::Count, {key}, 272)});
   EXPECT_EQ(error_of(flow_key),
             "--metrics: @n is keyed by 'key', a whole flow key, which cannot be a label: "
             "key it by its fields, such as 'key.ipv4.src'");
@@ -298,19 +298,19 @@ TEST(Families, QueriesThatCannotBeExported) {
       {aggregation("@n", AggregationKind::Count,
                    {column("udpif->x", ColumnKind::Unsigned, 0, 4),
                     column("udpif.x", ColumnKind::Unsigned, 8, 4)},
-                   16, "count")});
+                   16)});
   EXPECT_EQ(error_of(twice), "--metrics: @n has two keys with the label name 'udpif_x'");
 
   Query le = query_of("on sweep_done @h[le] = hist(n_flows)\n",
                       {aggregation("@h", AggregationKind::Hist,
-                                   {column("le", ColumnKind::Unsigned, 0, 4)}, 16, "hist")});
+                                   {column("le", ColumnKind::Unsigned, 0, 4)}, 16)});
   EXPECT_EQ(error_of(le),
             "--metrics: @h's key 'le' would be the label 'le', which a histogram's "
             "buckets use");
 
   Query clash = query_of("on upcall { @a_b = count(); @a.b = count() }\n",
-                         {aggregation("@a_b", AggregationKind::Count, {}, 8, "count"),
-                          aggregation("@a-b", AggregationKind::Count, {}, 8, "count")});
+                         {aggregation("@a_b", AggregationKind::Count, {}, 8),
+                          aggregation("@a-b", AggregationKind::Count, {}, 8)});
   EXPECT_EQ(error_of(clash), "--metrics: @a_b and @a-b would both be the metric ovsq_a_b_total");
 }
 
@@ -323,9 +323,9 @@ TEST(Families, FromMapEntriesToText) {
       "# Revalidator sweep duration (ns).\n"
       "on sweep_done @sweep_duration = hist(ns)\n"
       "on sweep_done @flows = lhist(n_flows, 0, 20, 10)\n",
-      {aggregation("@deleted", AggregationKind::Count, {reason}, 8, "count"),
-       aggregation("@sweep_duration", AggregationKind::Hist, {}, 8, "hist"),
-       aggregation("@flows", AggregationKind::Lhist, {}, 8, "lhist")});
+      {aggregation("@deleted", AggregationKind::Count, {reason}, 8),
+       aggregation("@sweep_duration", AggregationKind::Hist, {}, 8),
+       aggregation("@flows", AggregationKind::Lhist, {}, 8)});
   q.programs.aggregations[2].lhist_min = 0;
   q.programs.aggregations[2].lhist_max = 20;
   q.programs.aggregations[2].lhist_step = 10;
@@ -388,10 +388,56 @@ TEST(Families, FromMapEntriesToText) {
   EXPECT_EQ(again.bounds.size(), 13u);
 }
 
+// stats(v) is a summary without quantiles: its count and sum, from which
+// PromQL has the average; a label set served before a restart is 0 after.
+TEST(Families, StatsIsASummaryOfCountAndSum) {
+  Column port = column("port", ColumnKind::Unsigned, 0, 4);
+  Query q = query_of("on upcall @len[port] = stats(packet_len)\n",
+                     {aggregation("@len", AggregationKind::Stats, {port}, 8)});
+  std::vector<std::string> warnings;
+  std::vector<FamilyPlan> plans = plan_families(q.programs, q.source, "ovsq_", warnings);
+  ASSERT_EQ(plans.size(), 1u);
+  EXPECT_EQ(plans[0].name, "ovsq_len");
+  EXPECT_EQ(plans[0].type, MetricType::Summary);
+  // Two CPUs, each {s64 sum; u64 count}: port 1 saw 10, 20 and -3; port 2 saw 100.
+  std::vector<runtime::RawEntry> entries = {
+      entry(words({1}), words({30, 2, static_cast<uint64_t>(-3), 1})),
+      entry(words({2}), words({0, 0, 100, 1}))};
+  FamilyMemory memory;
+  size_t dropped = 9;
+  std::string out;
+  write_family(out, family_of(plans[0],
+                              runtime::decode_aggregation(q.programs.aggregations[0], entries, 2),
+                              10, memory, dropped));
+  EXPECT_EQ(dropped, 0u);
+  std::string expected =
+      "# HELP ovsq_len on upcall @len[port] = stats(packet_len)\n"
+      "# TYPE ovsq_len summary\n"
+      "ovsq_len_sum{port=\"1\"} 27\n"
+      "ovsq_len_count{port=\"1\"} 3\n"
+      "ovsq_len_sum{port=\"2\"} 100\n"
+      "ovsq_len_count{port=\"2\"} 1\n";
+  EXPECT_EQ(out, expected);
+  EXPECT_PROMTOOL_ACCEPTS(out);
+
+  out.clear();
+  write_family(out, family_of(plans[0],
+                              runtime::decode_aggregation(q.programs.aggregations[0], {}, 2),
+                              10, memory, dropped));
+  EXPECT_EQ(out,
+            "# HELP ovsq_len on upcall @len[port] = stats(packet_len)\n"
+            "# TYPE ovsq_len summary\n"
+            "ovsq_len_sum{port=\"1\"} 0\n"
+            "ovsq_len_count{port=\"1\"} 0\n"
+            "ovsq_len_sum{port=\"2\"} 0\n"
+            "ovsq_len_count{port=\"2\"} 0\n");
+  EXPECT_PROMTOOL_ACCEPTS(out);
+}
+
 TEST(Families, AtMostMaxSeriesTheLargest) {
   Column port = column("port", ColumnKind::Unsigned, 0, 4);
   Query q = query_of("on upcall @n[port] = count()\n",
-                     {aggregation("@n", AggregationKind::Count, {port}, 8, "count")});
+                     {aggregation("@n", AggregationKind::Count, {port}, 8)});
   std::vector<std::string> warnings;
   std::vector<FamilyPlan> plans = plan_families(q.programs, q.source, "ovsq_", warnings);
   std::vector<runtime::RawEntry> entries = {entry(words({1}), words({5})),
@@ -413,8 +459,8 @@ TEST(Families, AtMostMaxSeriesTheLargest) {
 TEST(Families, LabelSetsServedBeforeAreZeroAfterARestart) {
   Column port = column("port", ColumnKind::Unsigned, 0, 4);
   Query q = query_of("on upcall { @n[port] = count(); @big[port] = max(port) }\n",
-                     {aggregation("@n", AggregationKind::Count, {port}, 8, "count"),
-                      aggregation("@big", AggregationKind::Max, {port}, 8, "max")});
+                     {aggregation("@n", AggregationKind::Count, {port}, 8),
+                      aggregation("@big", AggregationKind::Max, {port}, 8)});
   std::vector<std::string> warnings;
   std::vector<FamilyPlan> plans = plan_families(q.programs, q.source, "ovsq_", warnings);
   const auto& maps = q.programs.aggregations;

@@ -19,6 +19,7 @@ namespace {
 
 using nlohmann::json;
 using test::aggregation;
+using test::piece;
 using test::Bytes;
 using test::bucket_counts;
 using test::column;
@@ -101,7 +102,7 @@ TEST(TextOutput, RowsAsTheEventPrinterPrintsThem) {
 TEST(TextOutput, PrintfLinesHaveNoLabelAndOneRowLayoutHasNone) {
   std::vector<EventLayout> layouts = {
       port_layout(0, "upcall:recv"),
-      printf_layout(1, {{"seen ", 0, "%u"}, {"\n", -1, ""}},
+      printf_layout(1, {piece("seen ", 0, "%u"), piece("\n", -1, "")},
                     {column("n", ColumnKind::Unsigned, 8, 4)})};
   Capture c(OutputFormat::Text, layouts);
   c->start();
@@ -142,7 +143,7 @@ TEST(Output, MalformedEventsAreRejectedAndExitIsIgnored) {
 std::string printf_of(const Column& col, const Event& e,
                       const std::string& conversion) {
   EventLayout layout = printf_layout(
-      0, {{"<", 0, conversion}, {">", -1, ""}}, {col},
+      0, {piece("<", 0, conversion), piece(">", -1, "")}, {col},
       static_cast<uint32_t>(e.bytes.size()));
   Capture c(OutputFormat::Text, {layout});
   c->start();
@@ -264,7 +265,7 @@ TEST(Printf, ConversionsAreRebuiltNotTrusted) {
   EXPECT_EQ(printf_of(u32, seven, "%.5000d").size(), 1002u);
 
   // A piece naming a column that does not exist: its literal only.
-  EventLayout layout = printf_layout(0, {{"a", 3, "%d"}, {"b\n", -1, ""}},
+  EventLayout layout = printf_layout(0, {piece("a", 3, "%d"), piece("b\n", -1, "")},
                                      {u32});
   Capture c(OutputFormat::Text, {layout});
   EXPECT_TRUE(c->event(seven.bytes));
@@ -274,8 +275,8 @@ TEST(Printf, ConversionsAreRebuiltNotTrusted) {
 TEST(Printf, SeveralPiecesMakeOneLine) {
   EventLayout layout = printf_layout(
       0,
-      {{"flow ", 0, "%s"}, {" on port ", 1, "%-4u"}, {"(", 2, "%#x"},
-       {")\n", -1, ""}},
+      {piece("flow ", 0, "%s"), piece(" on port ", 1, "%-4u"), piece("(", 2, "%#x"),
+       piece(")\n", -1, "")},
       {reason_column(8), column("port", ColumnKind::Unsigned, 12, 4),
        column("skb", ColumnKind::Pointer, 16, 8)},
       24);
@@ -327,7 +328,7 @@ AggregationMap flows_map() {
       "@flows", AggregationKind::Count,
       {enum_column("reason", 0, 4, {{1, "IDLE"}, {2, "TOO_EXPENSIVE"}}),
        column("port", ColumnKind::Unsigned, 8, 4)},
-      16, "count");
+      16);
 }
 
 std::vector<RawEntry> flows_entries() {
@@ -349,10 +350,10 @@ TEST_F(TextAggregations, ValueTableWithKeys) {
 
 TEST_F(TextAggregations, IntervalHeaderThenEveryTable) {
   AggregationMap flows = flows_map();
-  AggregationMap total = aggregation("@total", AggregationKind::Sum, {}, 8, "sum");
+  AggregationMap total = aggregation("@total", AggregationKind::Sum, {}, 8);
   AggregationMap none = aggregation("count by port", AggregationKind::Count,
                                     {column("port", ColumnKind::Unsigned, 0, 4)},
-                                    8, "count");
+                                    8);
   std::vector<RawEntry> sum = {
       entry(words({0}), words({static_cast<uint64_t>(-12), 2}))};
   std::vector<AggregationTable> tables = {
@@ -379,7 +380,7 @@ TEST_F(TextAggregations, IntervalHeaderThenEveryTable) {
 TEST_F(TextAggregations, AvgHasAvgAndCount) {
   AggregationMap map = aggregation(
       "@lat", AggregationKind::Avg,
-      {column("port", ColumnKind::Unsigned, 0, 8)}, 8, "avg");
+      {column("port", ColumnKind::Unsigned, 0, 8)}, 8);
   std::vector<RawEntry> entries = {
       entry(words({1}), words({10, 2, 5, 1})),
       entry(words({2}), words({static_cast<uint64_t>(-7), 2, 0, 0}))};
@@ -389,7 +390,7 @@ TEST_F(TextAggregations, AvgHasAvgAndCount) {
             "   1    5      3\n"
             "   2   -3      2\n"
             "\n");
-  AggregationMap nokey = aggregation("@a", AggregationKind::Avg, {}, 8, "avg");
+  AggregationMap nokey = aggregation("@a", AggregationKind::Avg, {}, 8);
   EXPECT_EQ(text_of({decode_aggregation(
                 nokey, std::vector<RawEntry>{entry(words({0}), words({15, 3}))},
                 1)}),
@@ -401,7 +402,7 @@ TEST_F(TextAggregations, MinMaxAndTextKeysLeftAligned) {
       "@worst", AggregationKind::Max,
       {column("dev", ColumnKind::String, 0, 8),
        column("delta", ColumnKind::Signed, 8, 8)},
-      16, "max");
+      16);
   auto key = [](std::string_view dev, int64_t delta) {
     return Bytes(16).text(0, dev).set(8, delta).bytes;
   };
@@ -417,7 +418,7 @@ TEST_F(TextAggregations, MinMaxAndTextKeysLeftAligned) {
 }
 
 TEST_F(TextAggregations, HistogramBars) {
-  AggregationMap map = aggregation("@h", AggregationKind::Hist, {}, 8, "hist");
+  AggregationMap map = aggregation("@h", AggregationKind::Hist, {}, 8);
   std::vector<RawEntry> entries = {entry(words({0}), bucket_counts({1})),
                                    entry(words({2}), bucket_counts({2})),
                                    entry(words({3}), bucket_counts({104}))};
@@ -435,7 +436,7 @@ TEST_F(TextAggregations, HistogramPerKeyWithPowerOf1024Labels) {
       "@sizes", AggregationKind::Hist,
       {enum_column("reason", 0, 4, {{1, "IDLE"}, {2, "TOO_EXPENSIVE"}}),
        column("port", ColumnKind::Unsigned, 8, 4)},
-      24, "hist");
+      24);
   std::vector<RawEntry> entries = {
       entry(words({1, 3, 12}), bucket_counts({5})),   // [1K, 2K)
       entry(words({1, 3, 13}), bucket_counts({10})),  // [2K, 4K)
@@ -464,7 +465,7 @@ TEST_F(TextAggregations, HistogramPerKeyWithPowerOf1024Labels) {
 }
 
 TEST_F(TextAggregations, LinearHistogramLabels) {
-  AggregationMap map = aggregation("@l", AggregationKind::Lhist, {}, 8, "lhist");
+  AggregationMap map = aggregation("@l", AggregationKind::Lhist, {}, 8);
   map.lhist_min = -10;
   map.lhist_max = 2000;
   map.lhist_step = 1000;
@@ -620,7 +621,7 @@ TEST(JsonOutput, StringsAreEscapedAndAlwaysValidUtf8) {
 
 TEST(JsonOutput, PrintfRecords) {
   EventLayout layout = printf_layout(
-      3, {{"port ", 0, "%u"}, {" is \"up\"\n", -1, ""}},
+      3, {piece("port ", 0, "%u"), piece(" is \"up\"\n", -1, "")},
       {column("port", ColumnKind::Unsigned, 8, 4)});
   layout.label = "upcall:recv";
   Capture c(OutputFormat::Json, {port_layout(0, "x"), layout});
@@ -635,11 +636,11 @@ TEST(JsonOutput, Aggregations) {
   AggregationMap flows = flows_map();
   AggregationMap big = aggregation("count, by \"port\"", AggregationKind::Count,
                                    {column("port", ColumnKind::Unsigned, 0, 8)},
-                                   8, "count");
+                                   8);
   AggregationMap avg = aggregation("@lat", AggregationKind::Avg,
                                    {column("dev", ColumnKind::String, 0, 8)},
-                                   8, "avg");
-  AggregationMap empty = aggregation("@none", AggregationKind::Max, {}, 8, "max");
+                                   8);
+  AggregationMap empty = aggregation("@none", AggregationKind::Max, {}, 8);
   std::vector<RawEntry> big_entries = {entry(words({1}), words({UINT64_MAX}))};
   std::vector<RawEntry> avg_entries = {
       entry(Bytes(8).text(0, "br0").bytes,
@@ -672,8 +673,8 @@ TEST(JsonOutput, Aggregations) {
 TEST(JsonOutput, Histograms) {
   AggregationMap hist = aggregation(
       "@h", AggregationKind::Hist,
-      {column("port", ColumnKind::Unsigned, 0, 4)}, 16, "hist");
-  AggregationMap lhist = aggregation("@l", AggregationKind::Lhist, {}, 8, "lhist");
+      {column("port", ColumnKind::Unsigned, 0, 4)}, 16);
+  AggregationMap lhist = aggregation("@l", AggregationKind::Lhist, {}, 8);
   lhist.lhist_min = 0;
   lhist.lhist_max = 20;
   lhist.lhist_step = 10;
@@ -734,9 +735,9 @@ TEST(CsvOutput, OneRowLayoutAndQuoting) {
                     column("port", ColumnKind::Unsigned, 16, 4),
                     column("say \"x\", y", ColumnKind::Bool, 20, 1)};
   EventLayout text = printf_layout(
-      1, {{"a,", 0, "%u"}, {"\nb \"q\"\n", -1, ""}},
+      1, {piece("a,", 0, "%u"), piece("\nb \"q\"\n", -1, "")},
       {column("n", ColumnKind::Unsigned, 8, 4)});
-  EventLayout plain = printf_layout(2, {{"plain text", -1, ""}}, {});
+  EventLayout plain = printf_layout(2, {piece("plain text", -1, "")}, {});
   Capture c(OutputFormat::Csv, {layout, text, plain});
   c->start();
   ASSERT_TRUE(c->event(Event(0, 24).text(8, "a,b").set<uint32_t>(16, 3).bytes));
@@ -773,8 +774,8 @@ TEST(CsvOutput, SeveralRowLayoutsStartWithTheirLabel) {
 
 TEST(CsvOutput, AggregationTablesThenEventsResume) {
   AggregationMap flows = flows_map();
-  AggregationMap avg = aggregation("@lat", AggregationKind::Avg, {}, 8, "avg");
-  AggregationMap hist = aggregation("@h, sizes", AggregationKind::Hist, {}, 8, "hist");
+  AggregationMap avg = aggregation("@lat", AggregationKind::Avg, {}, 8);
+  AggregationMap hist = aggregation("@h, sizes", AggregationKind::Hist, {}, 8);
   std::vector<RawEntry> avg_entries = {entry(words({0}), words({10, 4}))};
   std::vector<RawEntry> hist_entries = {entry(words({0}), bucket_counts({1})),
                                         entry(words({2}), bucket_counts({3})),

@@ -81,8 +81,7 @@ inline RawEntry entry(std::vector<uint8_t> key, std::vector<uint8_t> values) {
 }
 
 inline AggregationMap aggregation(std::string title, AggregationKind kind,
-                                  std::vector<Column> keys, uint32_t key_size,
-                                  std::string value_header) {
+                                  std::vector<Column> keys, uint32_t key_size) {
   AggregationMap map;
   map.bpf_name = "agg";
   map.title = std::move(title);
@@ -90,8 +89,20 @@ inline AggregationMap aggregation(std::string title, AggregationKind kind,
   map.keys = std::move(keys);
   map.key_size = key_size;
   map.value_size = aggregation_value_size(kind);
-  map.value_header = std::move(value_header);
   return map;
+}
+
+// A printf piece whose conversion is parsed as the frontend parses it
+// (support/printf_conversion.h); one that does not parse formats as %s,
+// which is also what a frontend that refused it would leave.
+inline PrintfPiece piece(std::string literal, int column,
+                         std::string_view conversion) {
+  PrintfPiece p{std::move(literal), column, {}};
+  if (conversion.starts_with("%")) {
+    PrintfParse parsed = parse_printf_conversion(conversion);
+    if (parsed.ok && parsed.length == conversion.size()) p.conversion = parsed.conversion;
+  }
+  return p;
 }
 
 // 2026-11-25T14:03:07.123Z

@@ -638,7 +638,6 @@ TEST(Parser, CountByOnSeveralProbes) {
   const auto* call = agg.call->as<Call>();
   ASSERT_NE(call, nullptr);
   EXPECT_EQ(call->name, "count");
-  EXPECT_FALSE(call->has_parens);
   EXPECT_TRUE(call->args.empty());
   EXPECT_EQ(call->name_loc.column, 63u);
   EXPECT_EQ(call->name_loc.length, 5u);
@@ -858,7 +857,6 @@ TEST(Parser, Aggregations) {
   Parsed p("on p { count() by a; lhist (x, 1, 2, 3) }");
   ASSERT_EQ(statements(p).size(), 2u);
   const auto& count = std::get<AggregateStmt>(statements(p)[0]);
-  EXPECT_TRUE(count.call->as<Call>()->has_parens);
   EXPECT_EQ(count.text, "count() by a");
   EXPECT_EQ(text_of(p, count.call->loc), "count()");
   const auto& lhist = std::get<AggregateStmt>(statements(p)[1]);
@@ -881,12 +879,10 @@ TEST(Parser, NamedAggregations) {
   EXPECT_EQ(idle.map_loc.length, 5u);
   EXPECT_EQ(idle.text, "@idle[reason] = count()");
   EXPECT_EQ(idle.keys.size(), 1u);
-  EXPECT_TRUE(idle.call->as<Call>()->has_parens);
   const auto& all = std::get<AggregateStmt>(statements(p)[1]);
   EXPECT_EQ(all.map_name, "@all");
   EXPECT_TRUE(all.keys.empty());
   ASSERT_NE(all.call->as<Call>(), nullptr);
-  EXPECT_FALSE(all.call->as<Call>()->has_parens);
   EXPECT_EQ(all.call->as<Call>()->name_loc.column, 10u);
   EXPECT_EQ(dump(p.program),
             "(program\n"
@@ -1024,7 +1020,6 @@ TEST(Parser, Calls) {
   const auto* call = e.as<Call>();
   ASSERT_NE(call, nullptr);
   EXPECT_EQ(call->name, "sum");
-  EXPECT_TRUE(call->has_parens);
   EXPECT_EQ(call->name_loc.column, 13u);
   EXPECT_EQ(call->name_loc.length, 3u);
   EXPECT_EQ(e.loc.column, 13u);

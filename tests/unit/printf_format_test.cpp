@@ -12,14 +12,18 @@ TEST(PrintfFormat, SplitsLiteralsAndConversions) {
   ASSERT_TRUE(parse_format("ufid %s: %-8llu|%05.2x 100%%\n", parts, error));
   ASSERT_EQ(parts.size(), 4u);
   EXPECT_EQ(parts[0].literal, "ufid ");
-  EXPECT_EQ(parts[0].conversion, "%s");
+  EXPECT_EQ(parts[0].spec.text, "%s");
   EXPECT_EQ(parts[0].offset, 5u);
   EXPECT_EQ(parts[1].literal, ": ");
-  EXPECT_EQ(parts[1].conversion, "%-8u");  // length modifiers dropped
+  EXPECT_EQ(parts[1].spec.text, "%-8u");  // length modifiers dropped
   EXPECT_EQ(parts[1].length, 6u);
   EXPECT_EQ(parts[2].literal, "|");
-  EXPECT_EQ(parts[2].conversion, "%05.2x");
-  EXPECT_EQ(parts[3].letter, 0);  // trailing text only
+  EXPECT_EQ(parts[2].spec.width, 5);
+  EXPECT_EQ(parts[2].spec.precision, 2);
+  EXPECT_TRUE(parts[2].spec.zero);
+  EXPECT_EQ(parts[2].spec.letter, 'x');
+  EXPECT_EQ(parts[2].spec.text, "%05.2x");
+  EXPECT_FALSE(parts[3].has_conversion);  // trailing text only
   EXPECT_EQ(parts[3].literal, " 100%\n");
 }
 
@@ -45,6 +49,8 @@ TEST(PrintfFormat, RejectsUnknownAndUnfinished) {
   EXPECT_EQ(error.conversion, "%-5");
   EXPECT_FALSE(parse_format("%f", parts, error));  // no floating point
   EXPECT_FALSE(parse_format("%n", parts, error));
+  EXPECT_FALSE(parse_format("%*d", parts, error));  // no '*'
+  EXPECT_EQ(error.conversion, "%*");
 }
 
 }  // namespace

@@ -24,10 +24,10 @@ using Names = std::vector<std::string>;
 using ArgKind = CompletionContext::ArgKind;
 
 // The words every operand position offers besides the clause's fields.
-const Names kBuiltinsAndFunctions = {"comm", "cpu",   "meaning", "not",  "now",
-                                     "pid",  "probe", "str",     "tid", "walltime"};
-const Names kStatementKeywords = {"avg",  "count", "delete", "exit",  "hist", "lhist",
-                                  "max",  "min",   "print",  "printf", "sum"};
+const Names kBuiltinsAndFunctions = {"comm", "cpu", "meaning", "not", "now",     "pid",
+                                     "probe", "str", "tid",     "uid", "walltime"};
+const Names kStatementKeywords = {"avg", "count", "delete", "exit",   "hist",  "lhist",
+                                  "max", "min",   "print",  "printf", "stats", "sum"};
 const Names kTopKeywords = {"begin", "end", "every", "for", "limit", "on"};
 
 Names sorted(Names names) {

@@ -155,7 +155,8 @@ TEST(Help, BuiltinsAndFunctionsListTheirTables) {
 TEST(Help, StatementsAndLimitsNameEveryKeyword) {
   std::string text = help_text("statements") + help_text("limits");
   for (const std::string& keyword :
-       words_of(OVSQ_STATEMENT_KEYWORDS " " OVSQ_TOP_KEYWORDS)) {
+       words_of(std::string(frontend::grammar::kStatementKeywords.c_str()) + " " +
+                frontend::grammar::kTopKeywords)) {
     bool named = false;
     for (const std::string& line : lines_of(text))
       named = named || has_word(words_of(line), keyword) ||

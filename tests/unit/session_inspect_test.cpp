@@ -152,7 +152,7 @@ TEST_F(SimInspect, DescribeFlowResult) {
             "key     struct nlattr *       ukey->key, ukey->key_len bytes: a flow key (.help keys)\n"
       "flow    struct nlattr *       ukey->key under ukey->mask: the flow's match, as dpctl/dump-flows prints it\n"
             "\n"
-            "builtins, on every probe: now, walltime, pid, tid, comm, cpu, probe (.help builtins)\n");
+            "builtins, on every probe: now, walltime, pid, tid, uid, comm, cpu, probe (.help builtins)\n");
   EXPECT_EQ(probe("revalidate:flow_result"), probe("flow_result"));
 }
 
@@ -199,7 +199,7 @@ TEST_F(SimInspect, DescribeFlowKeysPointerUfidsAndNoFields) {
             "key         struct nlattr *        argument 5, key_len bytes: a flow key (.help keys)\n"
             "key_len     size_t                 argument 6\n"
             "\n"
-            "builtins, on every probe: now, walltime, pid, tid, comm, cpu, probe (.help builtins)\n");
+            "builtins, on every probe: now, walltime, pid, tid, uid, comm, cpu, probe (.help builtins)\n");
   std::string put = probe("flow_put");
   EXPECT_NE(put.find("\nufid     ovs_u128                    *put->ufid\n"), std::string::npos) << put;
   EXPECT_NE(put.find("\nkey      struct nlattr *             put->key, put->key_len bytes"),
@@ -210,7 +210,7 @@ TEST_F(SimInspect, DescribeFlowKeysPointerUfidsAndNoFields) {
             "\n"
             "no fields: only the builtins\n"
             "\n"
-            "builtins, on every probe: now, walltime, pid, tid, comm, cpu, probe (.help builtins)\n");
+            "builtins, on every probe: now, walltime, pid, tid, uid, comm, cpu, probe (.help builtins)\n");
 }
 
 TEST_F(SimInspect, DescribeUnknownProbes) {
@@ -264,7 +264,7 @@ TEST_F(SimInspect, DescribeOtherOrdersAndMissingProbes) {
             "n_flows      size_t          argument 2\n"
             "max_idle_ms  unsigned int    argument 3\n"
             "\n"
-            "builtins, on every probe: now, walltime, pid, tid, comm, cpu, probe (.help builtins)\n");
+            "builtins, on every probe: now, walltime, pid, tid, uid, comm, cpu, probe (.help builtins)\n");
 }
 
 // Without debug info the types and values are the built-in ones.
@@ -285,7 +285,7 @@ TEST(Describe, WithTheBuiltInTypes) {
             "ufid     ovs_u128                    *del->ufid\n"
             "key      struct nlattr *             del->key, del->key_len bytes: a flow key (.help keys)\n"
             "\n"
-            "builtins, on every probe: now, walltime, pid, tid, comm, cpu, probe (.help builtins)\n");
+            "builtins, on every probe: now, walltime, pid, tid, uid, comm, cpu, probe (.help builtins)\n");
   EXPECT_NE(describe_probe("flow_result", notes, *builtin, sim_nodebug())
                 .find("    11  FDR_FLOW_MISSING_DP  flow missing from the datapath\n"),
             std::string::npos);
