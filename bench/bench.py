@@ -23,9 +23,10 @@ import measure                                       # noqa: E402
 import tools                                         # noqa: E402
 from report import Section                           # noqa: E402
 from sections import compile as compile_section      # noqa: E402
-from sections import overhead, session, soak, startup, throughput  # noqa: E402
+from sections import metrics, overhead, session, soak, startup, throughput  # noqa: E402
 
-SECTIONS = ("startup", "overhead", "throughput", "compile", "session", "soak")
+SECTIONS = ("startup", "overhead", "throughput", "compile", "session", "soak",
+            "metrics")
 
 
 def parse_args():
@@ -158,6 +159,8 @@ def run_section(name, cfg, opts, tmpdir):
             sec = session.run(cfg, opts)
         elif name == "soak":
             sec = soak.run(cfg, opts)
+        elif name == "metrics":
+            sec = metrics.run(cfg, opts)
         else:
             sec = compile_section.run(cfg, opts)
     except (measure.BenchError, OSError) as e:

@@ -600,9 +600,12 @@ void ProgramLowering::emit_aggregate(const frontend::AggregateStmt& stmt,
     builder_.CreateStore(builder_.CreateAdd(builder_.CreateLoad(i64(), at), amount), at);
   };
   switch (stmt.kind) {
-    case K::Count:
+    case K::Count: add(first, builder_.getInt64(1)); break;
     case K::Hist:
-    case K::Lhist: add(first, builder_.getInt64(1)); break;
+    case K::Lhist:
+      add(first, builder_.getInt64(1));
+      add(second, v);  // the bucket's sum: a histogram's _sum (metrics/)
+      break;
     case K::Sum: add(first, v); break;
     case K::Avg:
     case K::Stats:

@@ -16,6 +16,7 @@
 
 #include "codegen/codegen.h"
 #include "driver/options.h"
+#include "metrics/exporter.h"
 #include "pipeline/pipeline.h"
 #include "probes/catalog.h"
 #include "probes/usdt_notes.h"
@@ -166,18 +167,8 @@ std::optional<pid_t> wait_for_next_vswitchd(const std::vector<pid_t>& gone) {
   pthread_sigmask(SIG_BLOCK, &set, &previous);
   std::optional<pid_t> next;
   const timespec tick{0, 100'000'000};
-  while (!next) {
-    std::vector<pid_t> running = runtime::find_processes_by_comm("ovs-vswitchd");
-    bool new_one = std::any_of(running.begin(), running.end(), [&](pid_t pid) {
-      return std::find(gone.begin(), gone.end(), pid) == gone.end();
-    });
-    try {
-      if (new_one) next = runtime::find_single_vswitchd();  // not a --monitor parent
-    } catch (const UserError&) {
-      // Several, or only a monitor yet: look again.
-    }
-    if (!next && sigtimedwait(&set, nullptr, &tick) > 0) break;
-  }
+  while (!(next = runtime::find_next_vswitchd(gone)))
+    if (sigtimedwait(&set, nullptr, &tick) > 0) break;
   pthread_sigmask(SIG_SETMASK, &previous, nullptr);
   return next;
 }
@@ -267,6 +258,21 @@ int run(const Options& options, PhaseClock& clock) {
   }
 }
 
+// --metrics: the exporter (metrics/), following a restarted vswitchd as
+// the one-shot does.
+int run_metrics(const Options& options) {
+  metrics::ExporterOptions exporter;
+  exporter.address = *options.metrics;
+  exporter.prefix = options.metrics_prefix;
+  exporter.max_series = options.metrics_max_series;
+  exporter.follow = options.follow.value_or(!options.pid && options.binary.empty());
+  exporter.quiet = options.quiet;
+  exporter.version = OVSQ_VERSION;
+  return metrics::run_exporter(load_query(options), options.settings,
+                               resolve_target(options.pid, options.binary),
+                               debug_options_of(options), exporter, std::cerr);
+}
+
 // No query on a terminal (or -i): a session on the target, reading its
 // notes and DWARF once for every query typed.
 int run_session(const Options& options) {
@@ -308,6 +314,7 @@ int main(int argc, char** argv) {
   clock.mark("start-up");
   try {
     if (options->interactive) return run_session(*options);
+    if (options->metrics) return run_metrics(*options);
     if (options->list)
       return list_probes(resolve_target(options->pid, options->binary).binary);
     return run(*options, clock);

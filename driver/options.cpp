@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "driver/version.h"
+#include "metrics/exposition.h"
 
 namespace ovsq::driver {
 namespace po = boost::program_options;
@@ -16,6 +17,7 @@ constexpr const char* kUsage =
     "       ovsq [OPTIONS] FILE.ovsq      (- reads the query from standard input)\n"
     "       ovsq [OPTIONS] [-i]           (a session on a terminal: .help inside)\n"
     "       ovsq --binary PATH --list\n"
+    "       ovsq [OPTIONS] --metrics [HOST:]PORT FILE.ovsq   (a Prometheus exporter)\n"
     "\n"
     "Traces a running ovs-vswitchd through its USDT probes.\n"
     "  ovsq -e 'on flow_result where reason == FDR_FLOW_IDLE print ufid'\n"
@@ -35,6 +37,7 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
   Options options;
   std::string emit;
   pid_t pid = 0;
+  std::string metrics_address;
   std::vector<std::string> setting_values(pipeline::setting_specs().size());
   po::options_description visible("Options");
   visible.add_options()
@@ -55,7 +58,13 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
       ("follow", "when the traced vswitchd exits, wait for the next ovs-vswitchd and trace it (the default without -p and --binary)")
       ("no-follow", "stop when the traced vswitchd exits")
       ("interactive,i", po::bool_switch(&options.interactive),
-       "a session: type queries, run them in the background, look at the probes");
+       "a session: type queries, run them in the background, look at the probes")
+      ("metrics", po::value(&metrics_address)->value_name("[HOST:]PORT"),
+       "serve the query's named aggregations as Prometheus metrics at http://ADDRESS/metrics; [HOST:]PORT, loopback unless HOST is given (such as 127.0.0.1:9464)")
+      ("metrics-prefix", po::value(&options.metrics_prefix)->value_name("PREFIX"),
+       "begin every metric's name with this (default ovsq_)")
+      ("metrics-max-series", po::value(&options.metrics_max_series)->value_name("N"),
+       "serve at most N series of each aggregation, the largest (default 10000)");
   for (size_t i = 0; i < pipeline::setting_specs().size(); ++i) {
     const pipeline::SettingSpec& spec = pipeline::setting_specs()[i];
     visible.add_options()(spec.option, po::value(&setting_values[i])->value_name(spec.value),
@@ -126,6 +135,22 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
     return usage_error("-i starts a session; give no query with it");
   if (options.interactive && !options.emit_is_none())
     return usage_error("-i starts a session; --emit needs a query");
+  if (vm.count("metrics")) {
+    std::string why;
+    options.metrics = metrics::parse_listen_address(metrics_address, why);
+    if (!options.metrics) return usage_error("--metrics " + why);
+    if (options.interactive || !options.emit_is_none() || options.list)
+      return usage_error("--metrics serves a query: give it no -i, --emit or --list");
+    if (!has_expr && !has_file)
+      return usage_error("--metrics needs a query, with -e or as a FILE.ovsq");
+  } else if (vm.count("metrics-prefix") || vm.count("metrics-max-series")) {
+    return usage_error("--metrics-prefix and --metrics-max-series go with --metrics");
+  }
+  if (options.metrics_prefix != metrics::sanitize_metric_name(options.metrics_prefix))
+    return usage_error("--metrics-prefix needs letters, digits, '_' and ':', not starting "
+                       "with a digit, not '" + options.metrics_prefix + "'");
+  if (options.metrics_max_series == 0)
+    return usage_error("--metrics-max-series needs a number greater than zero");
   if (has_file && options.query_file == "-") {
     options.query_file.clear();
     options.query_from_stdin = true;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "metrics/http_server.h"
 #include "pipeline/settings.h"
 
 namespace ovsq::driver {
@@ -26,6 +27,10 @@ struct Options {
   bool interactive = false; // -i, or no query on a terminal
   // --follow / --no-follow; unset: follow when ovsq picked the vswitchd.
   std::optional<bool> follow;
+  // --metrics ADDRESS, --metrics-prefix, --metrics-max-series (metrics/).
+  std::optional<metrics::ListenAddress> metrics;
+  std::string metrics_prefix = "ovsq_";
+  size_t metrics_max_series = 10000;
   bool query_from_stdin = false;  // `-` as the FILE, or no query off a terminal
   // --format, -o, --ring-pages, --map-entries, --flow-key-size,
   // --filter-flows: the session's defaults too.

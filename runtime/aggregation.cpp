@@ -119,9 +119,10 @@ struct PerCpu {
   }
 };
 
-// The per-CPU combine and final values of each kind that has values (not
-// Hist/Lhist): the numbers in the order support/aggregations.h names
-// them, or nothing for an entry with nothing in it.
+// The per-CPU combine and final values of each kind: the numbers in the
+// order support/aggregations.h names them, or nothing for an entry with
+// nothing in it.  For Hist/Lhist an entry is one bucket, whose count and
+// sum decode_aggregation adds up over a key's buckets.
 std::optional<std::array<int64_t, 3>> combine_cpus(AggregationKind kind,
                                                    const PerCpu& v) {
   auto s64 = [](uint64_t x) { return static_cast<int64_t>(x); };
@@ -161,7 +162,11 @@ std::optional<std::array<int64_t, 3>> combine_cpus(AggregationKind kind,
       return std::array<int64_t, 3>{best};
     }
     case AggregationKind::Hist:
-    case AggregationKind::Lhist: break;  // buckets, by decode_aggregation
+    case AggregationKind::Lhist: {  // one bucket's
+      uint64_t count = v.total(0), sum = v.total(1);
+      if (count == 0) return std::nullopt;
+      return std::array<int64_t, 3>{s64(count), s64(sum)};
+    }
   }
   return std::nullopt;
 }
@@ -189,36 +194,47 @@ AggregationTable decode_aggregation(const AggregationMap& map,
   };
 
   std::vector<Pending> pending;
-  // Hist/Lhist: user key -> bucket index -> count.
+  // Hist/Lhist: user key -> bucket index -> count, and the key's values
+  // (count and sum over its buckets).
   std::map<std::vector<uint8_t>, std::map<uint64_t, uint64_t>> histograms;
+  std::map<std::vector<uint8_t>, std::array<uint64_t, 3>> histogram_totals;
   const uint64_t last = hist ? last_bucket(map) : 0;
   const AggregationInfo& info = aggregation_info(map.kind);
+  auto set_values = [&](AggregationRow& row, const std::array<int64_t, 3>& numbers) {
+    for (size_t i = 0; i < aggregation_value_count(map.kind); ++i)
+      row.values.push_back({info.values[i].name, numbers[i], info.values[i].is_unsigned});
+  };
 
   for (const RawEntry& e : entries) {
     if (e.key.size() < key_needed) continue;
     PerCpu per_cpu{e, cpus_of(e), stride};
     std::vector<uint8_t> user(e.key.begin(), e.key.begin() + user_size);
+    uint64_t index = 0;
     if (hist) {
-      uint64_t index;
       std::memcpy(&index, e.key.data() + user_size, 8);
       if (index > last) continue;
-      uint64_t count = per_cpu.total(0);
-      if (count == 0) continue;
-      histograms[std::move(user)][index] += count;
-      continue;
     }
     std::optional<std::array<int64_t, 3>> numbers = combine_cpus(map.kind, per_cpu);
     if (!numbers) continue;
+    if (hist) {  // one bucket's values, added to its key's (wrapping)
+      std::array<uint64_t, 3>& totals = histogram_totals[user];
+      for (size_t i = 0; i < totals.size(); ++i)
+        totals[i] += static_cast<uint64_t>((*numbers)[i]);
+      histograms[std::move(user)][index] += static_cast<uint64_t>((*numbers)[0]);
+      continue;
+    }
     AggregationRow row;
-    for (size_t i = 0; i < aggregation_value_count(map.kind); ++i)
-      row.values.push_back({info.values[i].name, (*numbers)[i],
-                            info.values[i].is_unsigned});
+    set_values(row, *numbers);
     pending.push_back({std::move(user), std::move(row)});
   }
 
   for (auto& [user, buckets] : histograms) {
     Pending p;
     p.key = user;
+    std::array<int64_t, 3> totals{};
+    for (size_t i = 0; i < totals.size(); ++i)
+      totals[i] = static_cast<int64_t>(histogram_totals[user][i]);
+    set_values(p.row, totals);
     uint64_t lo = buckets.begin()->first, hi = buckets.rbegin()->first;
     if (hi - lo < kMaxBucketSpan) {
       for (uint64_t i = lo; i <= hi; ++i) {

@@ -32,9 +32,11 @@ std::vector<std::vector<uint8_t>> all_keys(int fd, uint32_t key_size) {
   return keys;
 }
 
-// Returns false when the kernel has no batch operation for this map.
-bool read_and_delete_batch(int fd, const AggregationMap& desc, int ncpus,
-                           std::vector<RawEntry>& entries) {
+// Every entry in batches of 256 (a syscall each, where one per key would
+// be two), deleted with `reset`.  Returns false when the kernel has no
+// batch operation for this map.
+bool read_batch(int fd, const AggregationMap& desc, int ncpus, bool reset,
+                std::vector<RawEntry>& entries) {
   constexpr uint32_t kBatch = 256;
   size_t stride = percpu_stride(desc) * ncpus;
   std::vector<uint8_t> keys(size_t(kBatch) * desc.key_size);
@@ -44,9 +46,9 @@ bool read_and_delete_batch(int fd, const AggregationMap& desc, int ncpus,
   bool first = true;
   for (;;) {
     uint32_t count = kBatch;
-    int err = bpf_map_lookup_and_delete_batch(fd, first ? nullptr : &in_batch,
-                                              &out_batch, keys.data(),
-                                              values.data(), &count, nullptr);
+    auto batch = reset ? bpf_map_lookup_and_delete_batch : bpf_map_lookup_batch;
+    int err = batch(fd, first ? nullptr : &in_batch, &out_batch, keys.data(),
+                    values.data(), &count, nullptr);
     int e = err ? errno : 0;
     if (err && e != ENOENT) return first && entries.empty() ? false : true;
     for (uint32_t i = 0; i < count; ++i) {
@@ -68,7 +70,7 @@ std::vector<RawEntry> read_aggregation(bpf_map* map, const AggregationMap& desc,
                                        int ncpus, bool reset) {
   std::vector<RawEntry> entries;
   int fd = bpf_map__fd(map);
-  if (reset && read_and_delete_batch(fd, desc, ncpus, entries)) return entries;
+  if (read_batch(fd, desc, ncpus, reset, entries)) return entries;
   std::vector<uint8_t> padded(percpu_stride(desc) * ncpus);
   for (std::vector<uint8_t>& key : all_keys(fd, desc.key_size)) {
     int err = reset ? bpf_map_lookup_and_delete_elem(fd, key.data(), padded.data())

@@ -11,9 +11,11 @@ struct bpf_object;
 
 namespace ovsq::runtime {
 
-// Every entry of an aggregation map.  With `reset`, each entry is deleted
-// as it is read (atomically per hash bucket, with the kernel's batch
-// lookup-and-delete where it has one), so the next interval starts empty.
+// Every entry of an aggregation map, read in batches where the kernel has
+// them (a scrape of 10,000 keys is 40 syscalls, not 20,000).  With
+// `reset`, each entry is deleted as it is read (atomically per hash
+// bucket, with the kernel's batch lookup-and-delete), so the next interval
+// starts empty.
 std::vector<RawEntry> read_aggregation(bpf_map* map, const AggregationMap& desc,
                                        int ncpus, bool reset);
 

@@ -57,9 +57,12 @@ struct AggregationValue {
 
 struct AggregationRow {
   std::vector<Cell> key;
-  // Values (not Hist/Lhist), in the kind's order: count: count; sum: sum;
-  // avg: avg (sum / count, integer division toward zero, as bpftrace
-  // prints it) and count; min, max: the value; stats: count, sum, avg.
+  // Values, in the kind's order: count: count; sum: sum; avg: avg (sum /
+  // count, integer division toward zero, as bpftrace prints it) and count;
+  // min, max: the value; stats: count, sum, avg; hist, lhist: count and
+  // sum over all buckets (the sum wrapping in 64 bits), which text, JSON
+  // and CSV leave to the buckets and a metrics histogram serves as _count
+  // and _sum.
   std::vector<AggregationValue> values;
   // Hist/Lhist: buckets from the lowest non-empty one to the highest,
   // empty ones in between kept.

@@ -121,6 +121,19 @@ pid_t find_single_process(std::string_view name) {
 
 pid_t find_single_vswitchd() { return find_single_process("ovs-vswitchd"); }
 
+std::optional<pid_t> find_next_vswitchd(const std::vector<pid_t>& gone) {
+  std::vector<pid_t> running = find_processes_by_comm("ovs-vswitchd");
+  bool new_one = std::any_of(running.begin(), running.end(), [&](pid_t pid) {
+    return std::find(gone.begin(), gone.end(), pid) == gone.end();
+  });
+  if (!new_one) return std::nullopt;
+  try {
+    return find_single_vswitchd();  // not a --monitor parent
+  } catch (const UserError&) {
+    return std::nullopt;  // several, or only a monitor yet: look again
+  }
+}
+
 std::string executable_of(pid_t pid) {
   std::string link = proc_path(pid, "exe");
   char buf[PATH_MAX];

@@ -2,6 +2,7 @@
 // Finding the process to trace, through /proc.
 #include <sys/types.h>
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,11 @@ pid_t find_single_process(std::string_view name);
 
 // find_single_process("ovs-vswitchd").
 pid_t find_single_vswitchd();
+
+// One look for an ovs-vswitchd other than those in `gone` (the one that
+// exited: an upgrade or a crash restarts it), as --follow waits for it;
+// nullopt while there is none, or several, or only a --monitor parent yet.
+std::optional<pid_t> find_next_vswitchd(const std::vector<pid_t>& gone);
 
 // The path of the executable `pid` runs, to read probes from and attach
 // uprobes to.  When that path no longer names the file the process runs

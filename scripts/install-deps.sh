@@ -8,7 +8,8 @@ PKGS="meson ninja-build pkg-config cmake g++ gcc
       libgtest-dev nlohmann-json3-dev systemtap-sdt-dev binutils elfutils procps
       dwz util-linux python3 tmux iproute2 iputils-ping
       man-db groff-base bsdextrautils debhelper dpkg-dev lintian
-      clang-19 libclang-rt-19-dev"
+      clang-19 libclang-rt-19-dev
+      prometheus"
 # clang-19 and its compiler-rt (libFuzzer, the sanitizers) build the fuzz
 # targets of tests/fuzz (scripts/fuzz.sh).  The rest builds with g++.
 missing=""

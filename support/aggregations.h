@@ -29,18 +29,20 @@ struct AggregationInfo {
   bool bare;               // may be written without '()': `count by x`
   const char* takes;       // "1 argument (the value)", for a wrong count
   unsigned value_size;     // bytes of one CPU's value in the BPF map
-  bool histogram;          // buckets (a bucket index ends the key), not values
-  // A row's values, in print order, for non-histograms.  The one named
-  // like the function is its own value ("value" in JSON); the others are
-  // printed beside it.
+  bool histogram;          // buckets (a bucket index ends the key)
+  // A row's values, in print order.  The one named like the function is
+  // its own value ("value" in JSON); the others are printed beside it.  A
+  // histogram's are its totals over the buckets, which text, JSON and CSV
+  // leave to the buckets and a metrics histogram serves as _count and _sum.
   std::array<AggregationValueName, 3> values;
   const char* help_call;   // "lhist(v, min, max, step)"
   const char* help_what;   // what it gives, for .help functions
 };
 
 // The BPF value of each kind, per CPU (runtime/bpf_program.h has the key):
-//   count, hist, lhist: u64 count      sum: s64 sum
+//   count: u64 count                   sum: s64 sum
 //   avg, stats: {s64 sum; u64 count}   min, max: {s64 value; u64 count}
+//   hist, lhist: {u64 count; s64 sum} of that bucket's values
 inline constexpr AggregationInfo kAggregations[] = {
     {AggregationKind::Count, "count", 0, true, "no arguments", 8, false,
      {{{"count", true}}}, "count()", "how many events"},
@@ -56,10 +58,12 @@ inline constexpr AggregationInfo kAggregations[] = {
     {AggregationKind::Stats, "stats", 1, false, "1 argument (the value)", 16,
      false, {{{"count", true}, {"sum"}, {"avg"}}}, "stats(v)",
      "the count, total and average of v, in one row"},
-    {AggregationKind::Hist, "hist", 1, false, "1 argument (the value)", 8, true,
-     {}, "hist(v)", "a histogram of v in power-of-two buckets"},
+    {AggregationKind::Hist, "hist", 1, false, "1 argument (the value)", 16, true,
+     {{{"count", true}, {"sum"}}}, "hist(v)",
+     "a histogram of v in power-of-two buckets"},
     {AggregationKind::Lhist, "lhist", 4, false,
-     "4 arguments (value, min, max, step)", 8, true, {}, "lhist(v, min, max, step)",
+     "4 arguments (value, min, max, step)", 16, true, {{{"count", true}, {"sum"}}},
+     "lhist(v, min, max, step)",
      "a histogram of v in step-wide buckets from min to max"},
 };
 

@@ -9,6 +9,7 @@ namespace {
 
 using test::aggregation;
 using test::Bytes;
+using test::bucket_counts;
 using test::column;
 using test::entry;
 using test::enum_column;
@@ -224,11 +225,11 @@ std::vector<std::string> buckets_of(const AggregationRow& row) {
 TEST(DecodeAggregation, HistBucketsFromLowestToHighestNonEmpty) {
   AggregationMap map = aggregation("@h", AggregationKind::Hist, {}, 8);
   std::vector<RawEntry> entries = {
-      entry(words({0}), words({1, 1})),  // < 0
-      entry(words({1}), words({0, 0})),  // [0]: empty, still listed
-      entry(words({2}), words({0, 0})),  // [1]: never-filled
-      entry(words({3}), words({3, 0})),  // [2, 4)
-      entry(words({65}), words({9, 9})), // no such bucket: ignored
+      entry(words({0}), bucket_counts({1, 1})),  // < 0
+      entry(words({1}), bucket_counts({0, 0})),  // [0]: empty, still listed
+      entry(words({2}), bucket_counts({0, 0})),  // [1]: never-filled
+      entry(words({3}), bucket_counts({3, 0})),  // [2, 4)
+      entry(words({65}), bucket_counts({9, 9})), // no such bucket: ignored
   };
   AggregationTable t = decode_aggregation(map, entries, 2);
   ASSERT_EQ(t.rows.size(), 1u);
@@ -236,8 +237,8 @@ TEST(DecodeAggregation, HistBucketsFromLowestToHighestNonEmpty) {
   EXPECT_EQ(buckets_of(t.rows[0]),
             (std::vector<std::string>{"-..0:2", "0..1:0", "1..2:0", "2..4:3"}));
 
-  entries = {entry(words({12}), words({1, 0})),  // [1K, 2K)
-             entry(words({64}), words({0, 2}))}; // [2^62, ...)
+  entries = {entry(words({12}), bucket_counts({1, 0})),  // [1K, 2K)
+             entry(words({64}), bucket_counts({0, 2}))}; // [2^62, ...)
   t = decode_aggregation(map, entries, 2);
   ASSERT_EQ(t.rows.size(), 1u);
   ASSERT_EQ(t.rows[0].buckets.size(), 53u);
@@ -251,9 +252,9 @@ TEST(DecodeAggregation, HistRowsPerKeySortedByKey) {
   AggregationMap map =
       aggregation("@h", AggregationKind::Hist, {reason}, 16);
   std::vector<RawEntry> entries = {
-      entry(words({2, 5}), words({1})), entry(words({1, 3}), words({7})),
-      entry(words({2, 3}), words({4})), entry(words({1, 4}), words({0})),
-      entry(words({3, 2}), words({0})),  // every bucket empty: no row
+      entry(words({2, 5}), bucket_counts({1})), entry(words({1, 3}), bucket_counts({7})),
+      entry(words({2, 3}), bucket_counts({4})), entry(words({1, 4}), bucket_counts({0})),
+      entry(words({3, 2}), bucket_counts({0})),  // every bucket empty: no row
   };
   AggregationTable t = decode_aggregation(map, entries, 1);
   EXPECT_EQ(keys_of(t), (std::vector<std::string>{"IDLE", "TOO_EXPENSIVE"}));
@@ -269,13 +270,30 @@ TEST(DecodeAggregation, LhistBuckets) {
   map.lhist_step = 10;
   // 0: < -10; 1: [-10, 0); 2: [0, 10); 3: [10, 20); 4: >= 20; 5: none
   std::vector<RawEntry> entries = {
-      entry(words({0}), words({1})), entry(words({2}), words({2})),
-      entry(words({4}), words({3})), entry(words({5}), words({4}))};
+      entry(words({0}), bucket_counts({1})), entry(words({2}), bucket_counts({2})),
+      entry(words({4}), bucket_counts({3})), entry(words({5}), bucket_counts({4}))};
   AggregationTable t = decode_aggregation(map, entries, 1);
   ASSERT_EQ(t.rows.size(), 1u);
   EXPECT_EQ(buckets_of(t.rows[0]),
             (std::vector<std::string>{"-..-10:1", "-10..0:0", "0..10:2",
                                       "10..20:0", "20..-:3"}));
+}
+
+TEST(DecodeAggregation, HistRowCarriesItsCountAndTheValuesSum) {
+  AggregationMap map = aggregation("@h", AggregationKind::Hist, {}, 8);
+  // Two CPUs, each bucket {count, sum}: 3 and 2 in [2, 4), summing 10;
+  // 1 in [8, 16) on CPU 1, 9.
+  std::vector<RawEntry> entries = {
+      entry(words({3}), words({3, 8, 2, 2})),  // not bucket_counts: sums too
+      entry(words({5}), words({0, 0, 1, 9})),
+  };
+  AggregationTable t = decode_aggregation(map, entries, 2);
+  ASSERT_EQ(t.rows.size(), 1u);
+  EXPECT_EQ(count_of(t.rows[0]), 6u);
+  ASSERT_NE(t.rows[0].find("sum"), nullptr);
+  EXPECT_EQ(t.rows[0].find("sum")->value, 19);
+  EXPECT_FALSE(t.rows[0].find("sum")->is_unsigned);
+  EXPECT_EQ(buckets_of(t.rows[0]), (std::vector<std::string>{"2..4:5", "4..8:0", "8..16:1"}));
 }
 
 }  // namespace

@@ -21,6 +21,7 @@ using nlohmann::json;
 using test::aggregation;
 using test::piece;
 using test::Bytes;
+using test::bucket_counts;
 using test::column;
 using test::entry;
 using test::enum_column;
@@ -418,9 +419,9 @@ TEST_F(TextAggregations, MinMaxAndTextKeysLeftAligned) {
 
 TEST_F(TextAggregations, HistogramBars) {
   AggregationMap map = aggregation("@h", AggregationKind::Hist, {}, 8);
-  std::vector<RawEntry> entries = {entry(words({0}), words({1})),
-                                   entry(words({2}), words({2})),
-                                   entry(words({3}), words({104}))};
+  std::vector<RawEntry> entries = {entry(words({0}), bucket_counts({1})),
+                                   entry(words({2}), bucket_counts({2})),
+                                   entry(words({3}), bucket_counts({104}))};
   EXPECT_EQ(text_of({decode_aggregation(map, entries, 1)}),
             "@h\n"
             "(..., 0)    1" + bar(1) + "\n"   // less than one '@': one
@@ -437,11 +438,11 @@ TEST_F(TextAggregations, HistogramPerKeyWithPowerOf1024Labels) {
        column("port", ColumnKind::Unsigned, 8, 4)},
       24);
   std::vector<RawEntry> entries = {
-      entry(words({1, 3, 12}), words({5})),   // [1K, 2K)
-      entry(words({1, 3, 13}), words({10})),  // [2K, 4K)
-      entry(words({2, 1, 22}), words({1})),   // [1M, 2M)
-      entry(words({2, 1, 42}), words({1})),   // [1T, 2T)... 21 buckets on
-      entry(words({2, 2, 64}), words({3})),   // [4E, ...)
+      entry(words({1, 3, 12}), bucket_counts({5})),   // [1K, 2K)
+      entry(words({1, 3, 13}), bucket_counts({10})),  // [2K, 4K)
+      entry(words({2, 1, 22}), bucket_counts({1})),   // [1M, 2M)
+      entry(words({2, 1, 42}), bucket_counts({1})),   // [1T, 2T)... 21 buckets on
+      entry(words({2, 2, 64}), bucket_counts({3})),   // [4E, ...)
   };
   std::string out = text_of({decode_aggregation(map, entries, 1)});
   // Labels padded to the widest ("[128M, 256M)"), counts to the widest.
@@ -469,8 +470,8 @@ TEST_F(TextAggregations, LinearHistogramLabels) {
   map.lhist_max = 2000;
   map.lhist_step = 1000;
   std::vector<RawEntry> entries = {
-      entry(words({0}), words({4})), entry(words({1}), words({2})),
-      entry(words({3}), words({1}))};
+      entry(words({0}), bucket_counts({4})), entry(words({1}), bucket_counts({2})),
+      entry(words({3}), bucket_counts({1}))};
   EXPECT_EQ(text_of({decode_aggregation(map, entries, 1)}),
             "@l\n"
             "(..., -10)   4" + bar(52) + "\n"
@@ -677,10 +678,10 @@ TEST(JsonOutput, Histograms) {
   lhist.lhist_min = 0;
   lhist.lhist_max = 20;
   lhist.lhist_step = 10;
-  std::vector<RawEntry> h = {entry(words({5, 0}), words({1})),
-                             entry(words({5, 3}), words({2}))};
-  std::vector<RawEntry> l = {entry(words({2}), words({4})),
-                             entry(words({3}), words({6}))};
+  std::vector<RawEntry> h = {entry(words({5, 0}), bucket_counts({1})),
+                             entry(words({5, 3}), bucket_counts({2}))};
+  std::vector<RawEntry> l = {entry(words({2}), bucket_counts({4})),
+                             entry(words({3}), bucket_counts({6}))};
   Capture c(OutputFormat::Json, {});
   c->aggregations(Moment{test_time(), 0},
                   std::vector<AggregationTable>{decode_aggregation(hist, h, 1),
@@ -776,9 +777,9 @@ TEST(CsvOutput, AggregationTablesThenEventsResume) {
   AggregationMap avg = aggregation("@lat", AggregationKind::Avg, {}, 8);
   AggregationMap hist = aggregation("@h, sizes", AggregationKind::Hist, {}, 8);
   std::vector<RawEntry> avg_entries = {entry(words({0}), words({10, 4}))};
-  std::vector<RawEntry> hist_entries = {entry(words({0}), words({1})),
-                                        entry(words({2}), words({3})),
-                                        entry(words({64}), words({1}))};
+  std::vector<RawEntry> hist_entries = {entry(words({0}), bucket_counts({1})),
+                                        entry(words({2}), bucket_counts({3})),
+                                        entry(words({64}), bucket_counts({1}))};
   std::vector<AggregationTable> tables = {
       decode_aggregation(flows, flows_entries(), 2),
       decode_aggregation(avg, avg_entries, 1),

@@ -67,6 +67,15 @@ inline std::vector<uint8_t> words(std::initializer_list<uint64_t> values) {
   return out;
 }
 
+// A hist/lhist bucket's per-CPU values: each CPU's count, with a sum of 0.
+inline std::vector<uint8_t> bucket_counts(std::initializer_list<uint64_t> counts) {
+  std::vector<uint8_t> out;
+  for (uint64_t count : counts)
+    for (uint64_t word : {count, uint64_t{0}})
+      for (int i = 0; i < 8; ++i) out.push_back(uint8_t(word >> (8 * i)));
+  return out;
+}
+
 inline RawEntry entry(std::vector<uint8_t> key, std::vector<uint8_t> values) {
   return RawEntry{std::move(key), std::move(values)};
 }
