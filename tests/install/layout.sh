@@ -15,21 +15,30 @@ done
 cmp -s "$root/share/bash-completion/completions/ovsq" "$SOURCE_ROOT/completion/ovsq.bash" \
   || fail "the installed completion is not completion/ovsq.bash"
 examples=$root/share/doc/ovsq/examples
-(cd "$SOURCE_ROOT/examples" && ls) > "$TEST_DIR/source-examples"
-(cd "$examples" && ls) > "$TEST_DIR/installed-examples"
+(cd "$SOURCE_ROOT/examples" && find . -type f | sort) > "$TEST_DIR/source-examples"
+(cd "$examples" && find . -type f | sort) > "$TEST_DIR/installed-examples"
 expect_same "$TEST_DIR/source-examples" "$TEST_DIR/installed-examples"
-for example in "$examples"/*; do
-  [ -x "$example" ] || fail "$example is not executable"
-done
+while read -r name; do
+  [ -x "$examples/$name" ] || fail "$name is not executable"
+done < "$TEST_DIR/installed-examples"
 
 # Each runs as a script from there (no kernel needed: --emit=ast stops
-# before loading), and means what it means run from the source tree.
-for example in "$examples"/*; do
-  name=$(basename "$example")
-  [ "$(head -1 "$example")" = '#!/usr/bin/env ovsq' ] || fail "$name's first line is $(head -1 "$example")"
-  PATH="$root/bin:$PATH" "$example" --binary "$SIM" --emit=ast > "$TEST_DIR/ast.out" 2> "$TEST_DIR/ast.err" \
-    || fail "the installed $name did not run: $(cat "$TEST_DIR/ast.err")"
+# before loading), and means what it means run from the source tree.  The
+# exporter's (metrics/) serve on a port when run: for them, the shebang
+# and the query.
+while read -r name; do
+  example=$examples/$name
+  case $name in
+    ./metrics/*)
+      [ "$(head -1 "$example")" = '#!/usr/bin/env -S ovsq --metrics 127.0.0.1:9464' ] ||
+        fail "$name's first line is $(head -1 "$example")"
+      "$OVSQ" --binary "$SIM" --emit=ast "$example" > "$TEST_DIR/ast.out" ;;
+    *)
+      [ "$(head -1 "$example")" = '#!/usr/bin/env ovsq' ] || fail "$name's first line is $(head -1 "$example")"
+      PATH="$root/bin:$PATH" "$example" --binary "$SIM" --emit=ast > "$TEST_DIR/ast.out" 2> "$TEST_DIR/ast.err" \
+        || fail "the installed $name did not run: $(cat "$TEST_DIR/ast.err")" ;;
+  esac
   "$OVSQ" --binary "$SIM" --emit=ast "$SOURCE_ROOT/examples/$name" > "$TEST_DIR/expected.out"
   expect_same "$TEST_DIR/expected.out" "$TEST_DIR/ast.out"
-done
+done < "$TEST_DIR/installed-examples"
 echo "ok: install layout"
