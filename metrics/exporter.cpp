@@ -1,8 +1,5 @@
 #include "metrics/exporter.h"
 
-#include <pthread.h>
-#include <signal.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include <map>
@@ -19,6 +16,7 @@
 #include "runtime/fd.h"
 #include "runtime/process.h"
 #include "runtime/query.h"
+#include "runtime/stop_signals.h"
 #include "support/error.h"
 
 namespace ovsq::metrics {
@@ -70,25 +68,6 @@ struct Attachment {
   std::unique_ptr<runtime::Query> query;
   std::vector<pid_t> pids;
   bool attached = false;  // until its process exits
-};
-
-// SIGINT and SIGTERM through a signalfd for the exporter's life.
-class SignalBlock {
- public:
-  SignalBlock() {
-    sigemptyset(&set_);
-    sigaddset(&set_, SIGINT);
-    sigaddset(&set_, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set_, &previous_);
-    fd_ = runtime::Fd(::signalfd(-1, &set_, SFD_CLOEXEC | SFD_NONBLOCK));
-    if (fd_.get() < 0) throw_errno("cannot create a signalfd", errno);
-  }
-  ~SignalBlock() { pthread_sigmask(SIG_SETMASK, &previous_, nullptr); }
-  int fd() const { return fd_.get(); }
-
- private:
-  sigset_t set_, previous_;
-  runtime::Fd fd_;
 };
 
 class Exporter {
@@ -271,10 +250,9 @@ int Exporter::run(pipeline::Target target) {
   // events are even opened.
   HttpServer server(options_.address, [this](std::string_view path) { return answer(path); });
   current_ = compile(std::move(target));
-  SignalBlock signals;
+  runtime::StopSignals signals;
   loop_.add(signals.fd(), [this, &signals] {
-    signalfd_siginfo info;
-    if (::read(signals.fd(), &info, sizeof info) == sizeof info) stop_ = true;
+    if (signals.take() != 0) stop_ = true;
   });
   attach(*current_);
   std::string kept = drop_capabilities(options_.follow);

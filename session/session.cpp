@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -48,23 +47,13 @@ Session::Session(pipeline::Pipeline& pipeline, pipeline::QuerySettings settings,
     : pipeline_(pipeline), settings_(std::move(settings)), editor_(editor), out_(out),
       err_(err), timings_(timings) {
   // Ctrl-C stops the foreground query (or drops the line being typed) and
-  // SIGTERM ends the session: both are read from a signalfd on the loop,
-  // so that every exit path detaches.
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, &previous_mask_);
-  signal_fd_ = ::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-  if (signal_fd_ < 0) throw_errno("cannot create a signalfd", errno);
-  loop_.add(signal_fd_, [this] { on_signal(); });
+  // SIGTERM ends the session (runtime/stop_signals.h).
+  loop_.add(signals_.fd(), [this] { on_signal(); });
   editor_.set_completer([this](std::string_view before) { return complete(before); });
 }
 
 Session::~Session() {
   foreground_.reset();
-  ::close(signal_fd_);
-  pthread_sigmask(SIG_SETMASK, &previous_mask_, nullptr);
 }
 
 int Session::run() {
@@ -150,9 +139,8 @@ void Session::on_terminal() {
 }
 
 void Session::on_signal() {
-  signalfd_siginfo info;
-  while (::read(signal_fd_, &info, sizeof info) == sizeof info) {
-    if (info.ssi_signo == SIGTERM) {
+  while (int signal = signals_.take()) {
+    if (signal == SIGTERM) {
       quit_ = true;
     } else if (foreground_ || foreground_job_) {
       interrupted_ = true;

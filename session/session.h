@@ -5,7 +5,6 @@
 // attached as a runtime::Query, and every query, the terminal and the
 // signals share one EventLoop, so a foreground query streams while
 // background jobs keep counting.  docs/interactive.md is the user's view.
-#include <signal.h>
 
 #include <cstdint>
 #include <iosfwd>
@@ -16,6 +15,7 @@
 
 #include "pipeline/pipeline.h"
 #include "runtime/event_loop.h"
+#include "runtime/stop_signals.h"
 #include "session/input.h"
 #include "session/jobs.h"
 #include "session/line_editor.h"
@@ -73,10 +73,9 @@ class Session {
   LineEditor& editor_;
   std::ostream& out_;
   std::ostream& err_;
+  runtime::StopSignals signals_;  // first made, last gone: after every job detached
   runtime::EventLoop loop_;
   bool timings_;
-  sigset_t previous_mask_;
-  int signal_fd_ = -1;
   std::optional<runtime::EventLoop::SourceId> terminal_source_;
   JobTable jobs_;
   std::unique_ptr<Job> foreground_;  // a new query; or

@@ -123,7 +123,7 @@ PY
       echo 'ovsq_attached => {"": "1"}'
       echo "ovsq_traced_pid => {\"\": \"$a\"}"
       echo 'ovsq_attaches_total => {"": "1"}'
-      echo 'ovsq_build_info => {"version='"$("$OVSQ" --version | cut -d' ' -f2)"'": "1"}'
+      echo 'ovsq_build_info => {"version='"$("$OVSQ" --version | head -1 | cut -d' ' -f2)"'": "1"}'
     } | python3 "$TEST_DIR/prom.py" "$prometheus_port" 'sum(ovsq_upcalls_total)' 5 ||
       fail "Prometheus' answers differ (first vswitchd)"
 
