@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <cstdio>
 #include <string>
 
 #include "support/error.h"
@@ -36,9 +37,12 @@ std::string read_small_file(const std::string& path) {
 struct ProcStat {
   std::string comm;
   char state = '?';
+  pid_t parent = 0;
+  pid_t session = 0;
 };
 
-// /proc/PID/stat is "PID (COMM) STATE ..."; COMM may hold spaces and ')'.
+// /proc/PID/stat is "PID (COMM) STATE PPID PGRP SESSION ..."; COMM may hold
+// spaces and ')'.
 bool read_stat(pid_t pid, ProcStat& out) {
   std::string stat = read_small_file(proc_path(pid, "stat"));
   size_t open = stat.find('(');
@@ -48,20 +52,63 @@ bool read_stat(pid_t pid, ProcStat& out) {
     return false;
   out.comm = stat.substr(open + 1, close - open - 1);
   out.state = stat[close + 2];
+  long group = 0;
+  std::sscanf(stat.c_str() + close + 3, "%d %ld %d", &out.parent, &group,
+              &out.session);
   return true;
 }
 
 bool is_dead(char state) { return state == 'Z' || state == 'X' || state == 'x'; }
 
-// argv[0] as the process now shows it (it may have rewritten it).
-std::string argv0_of(pid_t pid) {
-  std::string cmdline = read_small_file(proc_path(pid, "cmdline"));
-  return cmdline.substr(0, cmdline.find('\0'));
-}
-
 std::string basename_of(const std::string& path) {
   size_t slash = path.rfind('/');
   return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// argv as the process now shows it (it may have rewritten it).
+std::vector<std::string> argv_of(pid_t pid) {
+  std::string cmdline = read_small_file(proc_path(pid, "cmdline"));
+  std::vector<std::string> argv;
+  for (size_t start = 0; start < cmdline.size();) {
+    size_t end = cmdline.find('\0', start);
+    if (end == std::string::npos) end = cmdline.size();
+    argv.push_back(cmdline.substr(start, end - start));
+    start = end + 1;
+  }
+  return argv;
+}
+
+std::string argv0_of(pid_t pid) {
+  std::vector<std::string> argv = argv_of(pid);
+  return argv.empty() ? std::string() : argv.front();
+}
+
+bool has_name(const ProcStat& stat, pid_t pid, std::string_view name) {
+  return stat.comm == name.substr(0, kCommLength) ||
+         basename_of(argv0_of(pid)) == name;
+}
+
+// What /proc shows of `pid` for ovs_daemon_role; nullopt once it is gone.
+std::optional<OvsDaemonFacts> daemon_facts_of(pid_t pid, std::string_view name) {
+  ProcStat stat, parent;
+  if (!read_stat(pid, stat)) return std::nullopt;
+  std::vector<std::string> argv = argv_of(pid);
+  OvsDaemonFacts facts;
+  facts.monitor_title =
+      !argv.empty() && argv.front().starts_with(std::string(name) + ": monitoring pid ");
+  for (const std::string& arg : argv) {
+    facts.detach |= arg == "--detach";
+    facts.monitor |= arg == "--monitor";
+  }
+  facts.session_leader = stat.session == pid;
+  // By the file run, not the name: the monitor renames itself "monitor".
+  struct stat exe, parent_exe;
+  facts.parent_same_binary =
+      read_stat(stat.parent, parent) && !is_dead(parent.state) &&
+      ::stat(proc_path(pid, "exe").c_str(), &exe) == 0 &&
+      ::stat(proc_path(stat.parent, "exe").c_str(), &parent_exe) == 0 &&
+      exe.st_dev == parent_exe.st_dev && exe.st_ino == parent_exe.st_ino;
+  return facts;
 }
 
 bool parse_pid(const char* name, pid_t& pid) {
@@ -82,7 +129,6 @@ std::string join_pids(const std::vector<pid_t>& pids) {
 }  // namespace
 
 std::vector<pid_t> find_processes_by_comm(std::string_view comm) {
-  std::string_view short_comm = comm.substr(0, kCommLength);
   std::vector<pid_t> pids;
   DIR* dir = ::opendir("/proc");
   if (dir == nullptr) throw_errno("cannot list /proc", errno);
@@ -92,21 +138,31 @@ std::vector<pid_t> find_processes_by_comm(std::string_view comm) {
     if (!parse_pid(entry->d_name, pid) || !read_stat(pid, stat) ||
         is_dead(stat.state))
       continue;
-    if (stat.comm == short_comm || basename_of(argv0_of(pid)) == comm)
-      pids.push_back(pid);
+    if (has_name(stat, pid, comm)) pids.push_back(pid);
   }
   ::closedir(dir);
   std::sort(pids.begin(), pids.end());
   return pids;
 }
 
+OvsDaemonRole ovs_daemon_role(const OvsDaemonFacts& facts) {
+  if (facts.monitor_title) return OvsDaemonRole::Monitor;
+  if (facts.monitor)
+    return facts.parent_same_binary && !facts.session_leader
+               ? OvsDaemonRole::Daemon
+               : OvsDaemonRole::Monitor;
+  if (facts.detach)
+    return facts.parent_same_binary || facts.session_leader
+               ? OvsDaemonRole::Daemon
+               : OvsDaemonRole::DetachingParent;
+  return OvsDaemonRole::Daemon;
+}
+
 pid_t find_single_process(std::string_view name) {
   std::vector<pid_t> pids = find_processes_by_comm(name);
-  // "ovs-vswitchd --monitor" forks: the parent only restarts the child if it
-  // crashes, and shows "ovs-vswitchd: monitoring pid 1235 (healthy)".
-  std::string monitor = std::string(name) + ": monitoring pid ";
   std::erase_if(pids, [&](pid_t pid) {
-    return argv0_of(pid).starts_with(monitor);
+    std::optional<OvsDaemonFacts> facts = daemon_facts_of(pid, name);
+    return !facts || ovs_daemon_role(*facts) != OvsDaemonRole::Daemon;
   });
   if (pids.empty())
     throw UserError("no running " + std::string(name) +
@@ -128,9 +184,9 @@ std::optional<pid_t> find_next_vswitchd(const std::vector<pid_t>& gone) {
   });
   if (!new_one) return std::nullopt;
   try {
-    return find_single_vswitchd();  // not a --monitor parent
+    return find_single_vswitchd();  // the daemon, not its monitor or parent
   } catch (const UserError&) {
-    return std::nullopt;  // several, or only a monitor yet: look again
+    return std::nullopt;  // several, or none settled yet: look again
   }
 }
 

@@ -14,9 +14,31 @@ namespace ovsq::runtime {
 // basename is `comm`; in increasing PID order.  Includes the caller.
 std::vector<pid_t> find_processes_by_comm(std::string_view comm);
 
-// The one process named `name` (as find_processes_by_comm), leaving out an
-// Open vSwitch "--monitor" parent, whose command line OVS rewrites to
-// "NAME: monitoring pid ...".  Throws UserError when there is none or more
+// How an Open vSwitch daemon starts (lib/daemon-unix.c, daemonize_start):
+// with --detach the process started forks, the child calls setsid() and
+// the parent exits once the child has started; with --monitor it forks
+// again, the parent stays as a monitor (from then on named "monitor" and
+// titled "NAME: monitoring pid N (healthy)") and restarts the child, forked
+// anew, if it crashes.  Only
+// the last child runs the datapath and fires probes: following its
+// short-lived parent would end at once, following the monitor never.  (A
+// --detach parent that was itself started as a session leader, as systemd
+// would without ovs-ctl, looks like the daemon until it forks.)
+enum class OvsDaemonRole { Daemon, DetachingParent, Monitor };
+
+// What /proc shows of a process, enough to tell the roles apart.
+struct OvsDaemonFacts {
+  bool detach = false;            // "--detach" among its arguments
+  bool monitor = false;           // "--monitor" among its arguments
+  bool monitor_title = false;     // argv[0] is "NAME: monitoring pid ..."
+  bool session_leader = false;    // it called setsid() (or was started so)
+  bool parent_same_binary = false;  // its parent runs the same file
+};
+
+OvsDaemonRole ovs_daemon_role(const OvsDaemonFacts& facts);
+
+// The one process named `name` (as find_processes_by_comm) whose
+// ovs_daemon_role is Daemon.  Throws UserError when there is none or more
 // than one.
 pid_t find_single_process(std::string_view name);
 
@@ -25,7 +47,8 @@ pid_t find_single_vswitchd();
 
 // One look for an ovs-vswitchd other than those in `gone` (the one that
 // exited: an upgrade or a crash restarts it), as --follow waits for it;
-// nullopt while there is none, or several, or only a --monitor parent yet.
+// nullopt while there is none, or several, or only a monitor or a parent
+// that has not yet detached.
 std::optional<pid_t> find_next_vswitchd(const std::vector<pid_t>& gone);
 
 // The path of the executable `pid` runs, to read probes from and attach

@@ -62,6 +62,35 @@ case $1 in
     wait_ovsq_exit 5
     grep -qx "PID $b exited; stopping." "$TEST_DIR/ovsq.err" || fail "--no-follow did not stop"
     ;;
+  follow-detach)
+    # The next vswitchd starts with --detach, as ovs-ctl starts it: the
+    # process started lingers alone, forks, and exits once its child (the
+    # daemon) has started.  ovsq follows the daemon, never that parent,
+    # so the new process's count is printed once.
+    start_sim a "$SIM" --comm ovs-vswitchd
+    a=$SIM_PID
+    start_ovsq -e 'on flow_result count'
+    sim a "fire flow_result count=2"
+    echo quit >&"$SIM_FD_a"
+    wait_for "$TEST_DIR/ovsq.err" "^PID $a exited; waiting for the next ovs-vswitchd\.$" ||
+      fail "no waiting message"
+    start_sim b "$SIM" --comm ovs-vswitchd --detach
+    parent=$SIM_PID
+    b=$(sed -n 's/^ready pid=//p' "$TEST_DIR/b.out")
+    SIM_PIDS+=("$b")
+    [ "$b" != "$parent" ] || fail "the sim did not detach"
+    wait_for "$TEST_DIR/ovsq.err" "^Attached 1 probe (2 uprobes) to PID $b;" || fail "not attached to $b"
+    sim b "fire flow_result count=3"
+    stop_ovsq
+    printf 'count\n2\n\ncount\n3\n\n' > "$TEST_DIR/expected.txt"
+    { echo "Attached 1 probe (2 uprobes) to PID $a; Ctrl-C to stop."
+      echo "PID $a exited; waiting for the next ovs-vswitchd."
+      echo "Following PID $b ($(readlink /proc/$b/exe))."
+      echo "Attached 1 probe (2 uprobes) to PID $b; Ctrl-C to stop."
+    } > "$TEST_DIR/expected.err"
+    expect_same "$TEST_DIR/expected.err" "$TEST_DIR/ovsq.err"
+    expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/ovsq.out"
+    ;;
   container)
     # The vswitchd runs in its own mount namespace, as in a container: its
     # binary (stripped) and its debug file (by build-id, under its own

@@ -24,6 +24,8 @@ require_real_ovs() {
 
 OVS_DIR=""
 CONTAINER_PID=""
+MONITOR_PID=""         # an ovs-vswitchd --monitor's monitor, when a test has one
+VSWITCHD_OPTIONS=()    # more options for ovs-vswitchd (e.g. --monitor)
 NETNS=()
 VETHS=()
 TAG="oq$$"   # in every name made here, so that parallel runs never meet
@@ -33,6 +35,8 @@ ovs_cleanup() {
   # A vswitchd in its own PID namespace: its pidfile holds the PID it has
   # there, so it is stopped by its host PID (and its namespace with it).
   [ -n "$CONTAINER_PID" ] && kill -KILL "$CONTAINER_PID" 2>/dev/null
+  # A monitor would restart a daemon killed below.
+  [ -n "$MONITOR_PID" ] && kill -KILL "$MONITOR_PID" 2>/dev/null
   for p in ovs-vswitchd ovsdb-server; do
     [ -f "$OVS_DIR/$p.pid" ] && kill -TERM "$(cat "$OVS_DIR/$p.pid")" 2>/dev/null
   done
@@ -92,7 +96,7 @@ start_vswitchd() {
     return
   fi
   "$VSWITCHD" "unix:$OVS_DIR/db.sock" --pidfile="$OVS_DIR/ovs-vswitchd.pid" --detach \
-    --log-file="$OVS_DIR/ovs-vswitchd.log" || fail "ovs-vswitchd did not start"
+    "${VSWITCHD_OPTIONS[@]}" --log-file="$OVS_DIR/ovs-vswitchd.log" || fail "ovs-vswitchd did not start"
   VSWITCHD_PID=$(cat "$OVS_DIR/ovs-vswitchd.pid")
 }
 
@@ -106,6 +110,22 @@ restart_vswitchd() {
     i=$((i + 1)); [ "$i" -gt 100 ] && fail "ovs-vswitchd $old did not exit"; sleep 0.05
   done
   start_vswitchd
+  vsctl --timeout=10 wait-until Interface "p1-$TAG" ofport!=-1 > /dev/null ||
+    fail "the ports did not come back"
+}
+
+# crash_vswitchd: the daemon dies of SIGSEGV; its --monitor starts a new
+# one (the first restart comes at once), which rewrites the pidfile.
+crash_vswitchd() {
+  local old=$VSWITCHD_PID i=0
+  kill -SEGV "$old"
+  # A crash leaves the control socket behind, where appctl would find two.
+  while kill -0 "$old" 2>/dev/null; do sleep 0.05; done
+  rm -f "$OVS_DIR/ovs-vswitchd.$old.ctl"
+  until VSWITCHD_PID=$(cat "$OVS_DIR/ovs-vswitchd.pid" 2>/dev/null) &&
+      [ "$VSWITCHD_PID" != "$old" ] && kill -0 "$VSWITCHD_PID" 2>/dev/null; do
+    i=$((i + 1)); [ "$i" -gt 200 ] && fail "the monitor did not restart ovs-vswitchd"; sleep 0.05
+  done
   vsctl --timeout=10 wait-until Interface "p1-$TAG" ofport!=-1 > /dev/null ||
     fail "the ports did not come back"
 }

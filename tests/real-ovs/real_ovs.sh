@@ -31,6 +31,39 @@ expect_idle_deletions() {
   expect_same "$TEST_DIR/dumped.txt" "$TEST_DIR/printed.txt"
 }
 
+# purge_across RESTART: ovsq counts FDR_PURGE deletions while RESTART
+# (a function) replaces the vswitchd; each process's count is printed
+# when it ends, and ovsq says exactly that it followed the new one.
+purge_across() {
+  vsctl set Open_vSwitch . other_config:max-idle=30000
+  add_host 1; add_host 2
+  start_ovsq -e 'on flow_sweep_result where reason == FDR_PURGE count'
+  local first=$VSWITCHD_PID
+  grep -q "to PID $first;" "$TEST_DIR/ovsq.err" || fail "not attached to the daemon $first"
+  ping_between 1 2
+  local n1 n2
+  n1=$(dump_ufids | wc -l)
+  appctl revalidator/purge > /dev/null
+  "$1"
+  wait_for "$TEST_DIR/ovsq.err" "^Attached 1 probe (1 uprobe) to PID $VSWITCHD_PID;" 20 ||
+    fail "not attached to the new vswitchd $VSWITCHD_PID"
+  ping_between 1 2
+  n2=$(dump_ufids | wc -l)
+  appctl revalidator/purge > /dev/null
+  wait_no_flows 5
+  stop_ovsq
+  [ "$n1" -gt 0 ] && [ "$n2" -gt 0 ] || fail "no flows to purge ($n1, $n2)"
+  printf 'count\n%d\n\ncount\n%d\n\n' "$n1" "$n2" > "$TEST_DIR/expected.txt"
+  expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/ovsq.out"
+  { echo "Attached 1 probe (1 uprobe) to PID $first; Ctrl-C to stop."
+    echo "PID $first exited; waiting for the next ovs-vswitchd."
+    echo "Following PID $VSWITCHD_PID ($(readlink "/proc/$VSWITCHD_PID/exe"))."
+    echo "Attached 1 probe (1 uprobe) to PID $VSWITCHD_PID; Ctrl-C to stop."
+  } > "$TEST_DIR/expected.err"
+  expect_same "$TEST_DIR/expected.err" "$TEST_DIR/ovsq.err"
+  echo "purged $n1 flows in PID $first, $n2 in PID $VSWITCHD_PID" >&2
+}
+
 case $1 in
   idle)
     # Every flow dump-flows listed, and that idled out, is printed once
@@ -254,30 +287,25 @@ SH
   restart)
     # ovsq picked the vswitchd itself (no -p): a restart under a running
     # count is followed; each process's deletions are printed when it
-    # exits, and the new one's at the end.
+    # exits, and the new one's at the end.  The new one starts with
+    # --detach, so a parent that forks and exits comes first: never
+    # followed.
     start_ovs
-    vsctl set Open_vSwitch . other_config:max-idle=30000
-    add_host 1; add_host 2
-    start_ovsq -e 'on flow_sweep_result where reason == FDR_PURGE count'
-    first=$VSWITCHD_PID
-    ping_between 1 2
-    n1=$(dump_ufids | wc -l)
-    appctl revalidator/purge > /dev/null
-    restart_vswitchd
-    wait_for "$TEST_DIR/ovsq.err" "^Attached 1 probe (1 uprobe) to PID $VSWITCHD_PID;" 20 ||
-      fail "not attached to the new vswitchd $VSWITCHD_PID"
-    ping_between 1 2
-    n2=$(dump_ufids | wc -l)
-    appctl revalidator/purge > /dev/null
-    wait_no_flows 5
-    stop_ovsq
-    [ "$n1" -gt 0 ] && [ "$n2" -gt 0 ] || fail "no flows to purge ($n1, $n2)"
-    printf 'count\n%d\n\ncount\n%d\n\n' "$n1" "$n2" > "$TEST_DIR/expected.txt"
-    expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/ovsq.out"
-    grep -qx "PID $first exited; waiting for the next ovs-vswitchd." "$TEST_DIR/ovsq.err" ||
-      fail "no exit message"
-    grep -q "^Following PID $VSWITCHD_PID " "$TEST_DIR/ovsq.err" || fail "no following message"
-    echo "purged $n1 flows before the restart, $n2 after" >&2
+    purge_across restart_vswitchd
+    ;;
+  monitor-crash)
+    # With --monitor (ovs-ctl's default) a monitor process of the same
+    # binary and name restarts the daemon when it crashes.  ovsq (no -p)
+    # traces the daemon, never the monitor, and follows the one restarted.
+    ulimit -c 0
+    VSWITCHD_OPTIONS=(--monitor)
+    start_ovs
+    MONITOR_PID=$(ps -o ppid= -p "$VSWITCHD_PID" | tr -d ' ')
+    ps -o args= -p "$MONITOR_PID" | grep -q "^ovs-vswitchd: monitoring pid $VSWITCHD_PID " ||
+      fail "no monitor process"
+    purge_across crash_vswitchd
+    grep -q "PID $MONITOR_PID\b" "$TEST_DIR/ovsq.err" && fail "ovsq named the monitor $MONITOR_PID"
+    true
     ;;
   examples)
     # Every example whose probes fire in the userspace datapath runs on

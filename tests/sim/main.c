@@ -1,6 +1,6 @@
 /* vswitchd-sim: the program ovsq's tests trace instead of ovs-vswitchd.
  *
- *   vswitchd-sim [--comm NAME] [--ready] [--dpif NAME]
+ *   vswitchd-sim [--comm NAME] [--ready] [--dpif NAME] [--detach]
  *       Reads commands from stdin, one a line; exits 0 on `quit` or EOF.
  *   vswitchd-sim --rate HZ [--count N] [--probe NAME|all] [--comm NAME]
  *                [--ready] [--wait]
@@ -394,11 +394,40 @@ rate_loop(uint64_t hz, uint64_t count, enum sim_probe probe)
 
 /* ---- main --------------------------------------------------------------- */
 
+/* --detach as ovs-vswitchd's daemonize_start() does it: fork; the child
+ * calls setsid() and goes on; the parent exits once the child has started
+ * (here: when the child closes the pipe).  The parent first lingers 300 ms
+ * alone, as a real vswitchd's start-up before it detaches, long enough
+ * that a tracer looking for the process sees only the parent.  Returns the
+ * child's end of the pipe, to close once started. */
+static int
+detach_as_ovs_does(void)
+{
+    struct timespec linger = { 0, 300 * 1000 * 1000 };
+    int fds[2];
+    pid_t pid;
+
+    nanosleep(&linger, NULL);
+    if (pipe(fds) != 0 || (pid = fork()) < 0) {
+        perror("vswitchd-sim: --detach");
+        exit(1);
+    }
+    if (pid > 0) {
+        char c;
+        close(fds[1]);
+        exit(read(fds[0], &c, 1) == 0 ? 0 : 1);  /* EOF: the child started */
+    }
+    close(fds[0]);
+    setsid();
+    return fds[1];
+}
+
 static void
 usage(void)
 {
     fprintf(stderr,
-            "usage: vswitchd-sim [--comm NAME] [--ready] [--dpif NAME]\n"
+            "usage: vswitchd-sim [--comm NAME] [--ready] [--dpif NAME]"
+            " [--detach]\n"
             "       vswitchd-sim --rate HZ [--count N] [--probe NAME|all]"
             " [--comm NAME] [--ready] [--wait]\n"
             "Commands on stdin: fire <probe> [name=value]..., mix N, key K,"
@@ -410,7 +439,7 @@ int
 main(int argc, char *argv[])
 {
     const char *comm = NULL, *dpif_name = "ovs-system";
-    bool ready = false, wait = false, rate_mode = false;
+    bool ready = false, wait = false, rate_mode = false, detach = false;
     uint64_t hz = 0, count = 0;
     int probe = SP_FLOW_RESULT;
 
@@ -421,6 +450,8 @@ main(int argc, char *argv[])
             ready = true;
         } else if (!strcmp(arg, "--wait")) {
             wait = true;
+        } else if (!strcmp(arg, "--detach")) {
+            detach = true;
         } else if (!value) {
             usage();
         } else if (!strcmp(arg, "--comm")) {
@@ -450,10 +481,14 @@ main(int argc, char *argv[])
         perror("vswitchd-sim: prctl(PR_SET_NAME)");
         exit(1);
     }
+    int started_fd = detach ? detach_as_ovs_does() : -1;
     sim_world_init(dpif_name);
     if (ready) {
         printf("ready pid=%ld\n", (long) getpid());
         fflush(stdout);
+    }
+    if (started_fd >= 0) {
+        close(started_fd);
     }
     if (!rate_mode) {
         return command_loop();

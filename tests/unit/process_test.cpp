@@ -175,6 +175,42 @@ TEST(Process, MonitorParentIsLeftOut) {
   EXPECT_EQ(find_single_process(comm), daemon.pid());
 }
 
+// Each process of an OVS daemon's start-up (lib/daemon-unix.c), by the
+// options it was started with: only the last child is the daemon.
+TEST(Process, OvsDaemonRoles) {
+  auto role = [](bool detach, bool monitor, bool session_leader,
+                 bool parent_same_binary) {
+    OvsDaemonFacts facts;
+    facts.detach = detach;
+    facts.monitor = monitor;
+    facts.session_leader = session_leader;
+    facts.parent_same_binary = parent_same_binary;
+    return ovs_daemon_role(facts);
+  };
+  using enum OvsDaemonRole;
+  // No options: the process started is the daemon.
+  EXPECT_EQ(role(false, false, false, false), Daemon);
+  // --detach: the parent (started from a shell or ovs-ctl), the child
+  // (setsid) before and after the parent exits.
+  EXPECT_EQ(role(true, false, false, false), DetachingParent);
+  EXPECT_EQ(role(true, false, true, true), Daemon);
+  EXPECT_EQ(role(true, false, true, false), Daemon);
+  // --monitor: the monitor before its title changes, the daemon it forks.
+  EXPECT_EQ(role(false, true, false, false), Monitor);
+  EXPECT_EQ(role(false, true, true, false), Monitor);
+  EXPECT_EQ(role(false, true, false, true), Daemon);
+  // --detach --monitor: the first parent, the monitor (setsid, its parent
+  // still running or gone), the daemon.
+  EXPECT_EQ(role(true, true, false, false), Monitor);
+  EXPECT_EQ(role(true, true, true, true), Monitor);
+  EXPECT_EQ(role(true, true, true, false), Monitor);
+  EXPECT_EQ(role(true, true, false, true), Daemon);
+  // Once the monitor has retitled itself its options are gone.
+  OvsDaemonFacts titled;
+  titled.monitor_title = true;
+  EXPECT_EQ(ovs_daemon_role(titled), Monitor);
+}
+
 TEST(Process, FindsByArgv0) {
   std::string name = unique_comm("ovsqa");
   TempDir dir;
