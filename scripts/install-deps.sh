@@ -3,7 +3,7 @@
 # packages only. Safe to run again: apt-get skips what is already there.
 set -eu
 PKGS="meson ninja-build pkg-config cmake g++ gcc
-      llvm-19-dev libbpf-dev libelf-dev libdw-dev zlib1g-dev libzstd-dev
+      llvm-19-dev lld-19 libbpf-dev libelf-dev libdw-dev zlib1g-dev libzstd-dev
       tao-pegtl-dev libboost-program-options-dev libedit-dev
       libgtest-dev nlohmann-json3-dev systemtap-sdt-dev binutils elfutils procps
       dwz util-linux python3 tmux iproute2 iputils-ping
