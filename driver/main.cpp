@@ -178,7 +178,7 @@ std::optional<pid_t> wait_for_next_vswitchd(const std::vector<pid_t>& gone) {
 // the run, whose end goes to `end`.
 int compile_and_run(const Options& options, const frontend::Source& source,
                     pipeline::Target target, PhaseClock* clock, bool follow,
-                    std::ostream& rows, runtime::QueryEnd& end) {
+                    bool after_restart, std::ostream& rows, runtime::QueryEnd& end) {
   auto mark = [clock](const char* stage) {
     if (clock) clock->mark(stage);
   };
@@ -221,7 +221,8 @@ int compile_and_run(const Options& options, const frontend::Source& source,
   run_options.quiet = options.quiet;
   run_options.clock = clock;
   run_options.uprobes = uprobes.get();
-  if (follow) run_options.when_target_exits = "waiting for the next ovs-vswitchd";
+  run_options.follow = follow;
+  run_options.after_restart = after_restart;
   run_options.end = &end;
   std::unique_ptr<runtime::Output> output = runtime::Output::create(
       settings.format, programs.layouts, rows, std::cerr);
@@ -244,11 +245,11 @@ int run(const Options& options, PhaseClock& clock) {
   std::optional<OutputStream> stream;
   if (options.emit_is_none()) stream.emplace(options.settings.output);
   PhaseClock* timings = options.timings ? &clock : nullptr;
-  for (;;) {
+  for (bool after_restart = false;; after_restart = true) {
     runtime::QueryEnd end = runtime::QueryEnd::Running;
     std::vector<pid_t> traced = target.pids;
     int status = compile_and_run(options, source, std::move(target), timings, follow,
-                                 stream ? stream->get() : std::cout, end);
+                                 after_restart, stream ? stream->get() : std::cout, end);
     if (!follow || end != runtime::QueryEnd::TargetExited) return status;
     std::optional<pid_t> next = wait_for_next_vswitchd(traced);
     if (!next) return 0;

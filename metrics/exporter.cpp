@@ -125,7 +125,7 @@ std::unique_ptr<Attachment> Exporter::compile(pipeline::Target target) {
   query_options.pids = a->pids;
   query_options.quiet = options_.quiet;
   query_options.uprobes = a->uprobes.get();
-  if (options_.follow) query_options.when_target_exits = "waiting for the next ovs-vswitchd";
+  query_options.follow = options_.follow;
   a->query = std::make_unique<runtime::Query>(std::move(programs), query_options,
                                               a->output, err_);
   a->output.watch(a->query->programs());

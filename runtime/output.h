@@ -15,6 +15,8 @@
 // Values read as runtime/value_format.h describes, in every format.
 // The query (runtime/query.h) decides what happens when; an Output only
 // formats.
+#include <sys/types.h>
+
 #include <chrono>
 #include <cstdint>
 #include <iosfwd>
@@ -105,6 +107,9 @@ AggregationTable decode_aggregation(const AggregationMap& map,
 struct Moment {
   std::chrono::system_clock::time_point wall;
   uint64_t interval = 0;  // 1, 2, ... for `every`; 0 at the end of the run
+  // The process the tables counted, when a followed run counts several one
+  // after another (QueryOptions::follow); 0: not named.
+  pid_t process = 0;
 };
 
 struct LostReport {

@@ -96,6 +96,7 @@ class CsvOutput final : public StreamOutput {
       bool hist = is_histogram(map.kind);
       s.push_back('\n');
       std::vector<std::string> header = {"name", "interval", "time"};
+      if (at.process) header.push_back("pid");
       for (const Column& c : map.keys) header.push_back(c.header);
       if (hist) {
         header.insert(header.end(), {"low", "high", "count"});
@@ -105,6 +106,7 @@ class CsvOutput final : public StreamOutput {
       append_csv_record(s, header);
       for (const AggregationRow& row : t.rows) {
         std::vector<std::string> fields = {map.title, interval, time};
+        if (at.process) fields.push_back(number(at.process));
         for (size_t i = 0; i < map.keys.size(); ++i)
           fields.push_back(i < row.key.size() ? row.key[i].text : "");
         if (hist) {

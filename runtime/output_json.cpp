@@ -158,6 +158,7 @@ class JsonOutput final : public Output {
       line_ += ",\"function\":";
       append_json_string(line_, aggregation_name(map.kind));
       line_ += ",\"interval\":" + number(at.interval);
+      if (at.process) line_ += ",\"pid\":" + number(at.process);
       line_ += ",\"time\":\"" + time + "\",\"keys\":[";
       for (size_t i = 0; i < map.keys.size(); ++i) {
         if (i > 0) line_.push_back(',');

@@ -203,9 +203,12 @@ class TextOutput final : public StreamOutput {
   void aggregations(const Moment& at,
                     std::span<const AggregationTable> tables) override {
     std::string s;
+    std::string process = at.process ? "PID " + number(at.process) : "";
     if (at.interval >= 1)
       s += "-- " + local_time(at.wall) + " (interval " + number(at.interval) +
-           ") --\n";
+           (process.empty() ? "" : ", " + process) + ") --\n";
+    else if (!process.empty())
+      s += "-- " + process + " --\n";
     for (const AggregationTable& t : tables)
       if (t.map) append_text_table(s, t);
     write(out_, s);

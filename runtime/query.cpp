@@ -28,8 +28,8 @@ constexpr uint64_t kReportIntervalNs = 1000000000;
 
 using SteadyClock = std::chrono::steady_clock;
 
-Moment moment(uint64_t interval) {
-  return Moment{std::chrono::system_clock::now(), interval};
+Moment moment(uint64_t interval, pid_t process = 0) {
+  return Moment{std::chrono::system_clock::now(), interval, process};
 }
 
 std::string status_line(const CompiledQuery& programs, const QueryOptions& options,
@@ -123,6 +123,11 @@ struct Query::State {
     loop = nullptr;
   }
   bool print_tables(Output& out, const Moment& at, bool reset, bool skip_if_empty);
+  // Whom the tables counted, named once a followed run has seen one exit.
+  pid_t named_process() const {
+    bool several = options.after_restart || stopped == QueryEnd::TargetExited;
+    return options.follow && several && options.pids.size() == 1 ? options.pids[0] : 0;
+  }
 
   // The handlers.  Each starts by reading a batch, as every wakeup of the
   // single-query loop did: an `exit` or the limit's last row already in
@@ -173,7 +178,7 @@ void Query::State::on_report_timer() {
     for (int batch = 0; batch < kMaxDrainBatches; ++batch)
       if (reader->consume_batch()) break;
     if (muted) read_aggregations(object.get(), programs, true);  // only emptied
-    else print_tables(*output, moment(intervals->intervals() + 1), true, false);
+    else print_tables(*output, moment(intervals->intervals() + 1, named_process()), true, false);
     // The next interval starts once this one is out.
     intervals->interval_ended(SteadyClock::now());
   }
@@ -202,8 +207,8 @@ void Query::State::exited(Watched& w) {
   if (w.exited) return;
   w.exited = true;
   if (w.source != 0) loop->remove(w.source);  // a pidfd stays readable
-  *err << "PID " << w.pid
-       << (--alive == 0 ? " exited; " + options.when_target_exits + ".\n" : " exited.\n");
+  std::string next = options.follow ? "waiting for the next ovs-vswitchd" : "stopping";
+  *err << "PID " << w.pid << (--alive == 0 ? " exited; " + next + ".\n" : " exited.\n");
   err->flush();
   if (alive == 0) stop(QueryEnd::TargetExited);
 }
@@ -335,7 +340,8 @@ void Query::finish(EventLoop& loop) {
   }
   if (!s.intervals) s.intervals.emplace(s.programs.every_ns, s.started);
   IntervalClock::Final last = s.intervals->final_tables(loop_end);
-  s.print_tables(*s.output, moment(last.interval), last.reset, last.skip_if_empty);
+  s.print_tables(*s.output, moment(last.interval, s.named_process()), last.reset,
+                 last.skip_if_empty);
   s.counters->report_lost(*s.output, moment(0), true);
   s.counters->report_full_maps(*s.output);
   s.reader->report_timings("run without events");

@@ -41,9 +41,13 @@ struct QueryOptions {
   // The uprobe events, opened early (see UprobeEvents); null: each is
   // opened when it is attached.
   UprobeEvents* uprobes = nullptr;
-  // What the status line says when the last traced process exits:
-  // "PID 1234 exited; stopping."
-  std::string when_target_exits = "stopping";
+  // The traced vswitchd is followed across restarts (--follow): when it
+  // exits the status line says "PID 1234 exited; waiting for the next
+  // ovs-vswitchd." (else "...; stopping."), and from then on the tables
+  // say which process they counted: the exited one's, and every later
+  // process's (after_restart).
+  bool follow = false;
+  bool after_restart = false;  // another process was traced before this one
 };
 
 // Why a query stopped by itself.

@@ -26,7 +26,7 @@ case $1 in
   follow)
     # ovsq picked the vswitchd itself: when it exits, ovsq waits for the
     # next one and traces it, probes read anew; the counts of each process
-    # are printed when it exits.  --no-follow stops instead.
+    # are printed when it exits, under its PID.  --no-follow stops instead.
     start_sim a "$SIM" --comm ovs-vswitchd
     a=$SIM_PID
     start_ovsq -e 'on flow_result { print ufid; count }'
@@ -44,10 +44,10 @@ case $1 in
     [ "$OVSQ_STATUS" = 0 ] || fail "exit status $OVSQ_STATUS"
     { echo "ufid"
       grep '^flow_result' "$TEST_DIR/a.out" | cut -d' ' -f2
-      printf 'count\n2\n\n'
+      printf -- '-- PID %d --\ncount\n2\n\n' "$a"
       echo "ufid"
       grep '^flow_result' "$TEST_DIR/b.out" | cut -d' ' -f2
-      printf 'count\n3\n\n'
+      printf -- '-- PID %d --\ncount\n3\n\n' "$b"
     } > "$TEST_DIR/expected.txt"
     { echo "Attached 1 probe (2 uprobes) to PID $a; Ctrl-C to stop."
       echo "PID $a exited; waiting for the next ovs-vswitchd."
@@ -82,7 +82,7 @@ case $1 in
     wait_for "$TEST_DIR/ovsq.err" "^Attached 1 probe (2 uprobes) to PID $b;" || fail "not attached to $b"
     sim b "fire flow_result count=3"
     stop_ovsq
-    printf 'count\n2\n\ncount\n3\n\n' > "$TEST_DIR/expected.txt"
+    printf -- '-- PID %d --\ncount\n2\n\n-- PID %d --\ncount\n3\n\n' "$a" "$b" > "$TEST_DIR/expected.txt"
     { echo "Attached 1 probe (2 uprobes) to PID $a; Ctrl-C to stop."
       echo "PID $a exited; waiting for the next ovs-vswitchd."
       echo "Following PID $b ($(readlink /proc/$b/exe))."

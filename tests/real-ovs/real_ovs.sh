@@ -33,7 +33,8 @@ expect_idle_deletions() {
 
 # purge_across RESTART: ovsq counts FDR_PURGE deletions while RESTART
 # (a function) replaces the vswitchd; each process's count is printed
-# when it ends, and ovsq says exactly that it followed the new one.
+# under its PID when it ends, and ovsq says exactly that it followed the
+# new one.
 purge_across() {
   vsctl set Open_vSwitch . other_config:max-idle=30000
   add_host 1; add_host 2
@@ -53,7 +54,8 @@ purge_across() {
   wait_no_flows 5
   stop_ovsq
   [ "$n1" -gt 0 ] && [ "$n2" -gt 0 ] || fail "no flows to purge ($n1, $n2)"
-  printf 'count\n%d\n\ncount\n%d\n\n' "$n1" "$n2" > "$TEST_DIR/expected.txt"
+  printf -- '-- PID %d --\ncount\n%d\n\n-- PID %d --\ncount\n%d\n\n' \
+    "$first" "$n1" "$VSWITCHD_PID" "$n2" > "$TEST_DIR/expected.txt"
   expect_same "$TEST_DIR/expected.txt" "$TEST_DIR/ovsq.out"
   { echo "Attached 1 probe (1 uprobe) to PID $first; Ctrl-C to stop."
     echo "PID $first exited; waiting for the next ovs-vswitchd."

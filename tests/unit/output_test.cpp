@@ -670,6 +670,37 @@ TEST(JsonOutput, Aggregations) {
       "time":"2026-11-25T14:03:07.123Z","keys":[],"rows":[]})"));
 }
 
+// A followed run that counted several vswitchds one after another names
+// the process of each set of tables: a line in text, a field in json, a
+// column in csv; at the end of the run and at each interval.
+TEST_F(TextAggregations, NamedProcess) {
+  AggregationMap total = aggregation("@total", AggregationKind::Sum, {}, 8);
+  std::vector<RawEntry> five = {entry(words({0}), words({5}))};
+  std::vector<AggregationTable> tables = {decode_aggregation(total, five, 1)};
+  std::string text;
+  for (uint64_t interval : {0, 2}) {
+    Capture c(OutputFormat::Text, {});
+    c->aggregations(Moment{test_time(), interval, 4242}, tables);
+    text += c.out.str();
+  }
+  EXPECT_EQ(text,
+            "-- PID 4242 --\n@total\n5\n\n"
+            "-- 14:03:07 (interval 2, PID 4242) --\n@total\n5\n\n");
+
+  Capture json_capture(OutputFormat::Json, {});
+  json_capture->aggregations(Moment{test_time(), 0, 4242}, tables);
+  EXPECT_EQ(json_lines(json_capture.out.str()).at(0), json::parse(R"({
+      "type":"aggregation","name":"@total","function":"sum","interval":0,
+      "pid":4242,"time":"2026-11-25T14:03:07.123Z","keys":[],
+      "rows":[{"key":[],"value":5}]})"));
+
+  Capture csv_capture(OutputFormat::Csv, {});
+  csv_capture->aggregations(Moment{test_time(), 0, 4242}, tables);
+  EXPECT_EQ(csv_capture.out.str(),
+            "\nname,interval,time,pid,sum\n"
+            "@total,0,2026-11-25T14:03:07.123Z,4242,5\n");
+}
+
 TEST(JsonOutput, Histograms) {
   AggregationMap hist = aggregation(
       "@h", AggregationKind::Hist,
