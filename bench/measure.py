@@ -3,13 +3,20 @@ stop them, and collect their peak RSS.
 
 Every child runs in its own session, so a Ctrl-C at the terminal reaches
 only the harness, which then stops the children in its finally blocks.
-Children are reaped with os.wait4 (not Popen.wait) because only wait4
-returns the child's rusage, whose ru_maxrss is its peak RSS.
+
+Peak RSS is not the ru_maxrss of a child of this harness: at exec the
+kernel keeps the peak of the memory the child had before, a copy of this
+Python process (20-30 MiB), so a smaller tool would show the harness's
+size.  A child whose peak is wanted runs under GNU time, a 1 MiB process
+that forks the tool and reports the tool's own peak (%M); signals go to
+the tool.  The extra fork and exec adds about a millisecond to every
+tool's launch alike.
 """
 import os
 import re
 import signal
 import subprocess
+import tempfile
 import threading
 import time
 
@@ -82,12 +89,21 @@ class Lines:
         self._thread.join(timeout)
 
 
+GNU_TIME = "/usr/bin/time"
+
+
 class Child:
     """A started process.  stdout goes to `stdout_path` if given, else to a
     pipe read by a Lines thread; stderr always to a Lines thread."""
 
-    def __init__(self, argv, stdout_path=None, stdin=False, env=None):
+    def __init__(self, argv, stdout_path=None, stdin=False, env=None,
+                 peak_rss=False):
         self.argv = argv
+        self._rss_file = None
+        if peak_rss:
+            fd, self._rss_file = tempfile.mkstemp(prefix="ovsq-bench-rss-")
+            os.close(fd)
+            argv = [GNU_TIME, "-f", "%M", "-o", self._rss_file] + list(argv)
         self.t_start = now_ns()
         out = open(stdout_path, "wb") if stdout_path else subprocess.PIPE
         try:
@@ -99,12 +115,40 @@ class Child:
             if stdout_path:
                 out.close()
         _children.append(self)
-        self.pid = self.proc.pid
+        self.pid = self.proc.pid if not peak_rss else self._tool_pid()
         self.out = None if stdout_path else Lines(self.proc.stdout)
         self.err = Lines(self.proc.stderr)
         self.returncode = None
         self.maxrss_kib = None
         self.t_exit = None
+
+    def _tool_pid(self):
+        """GNU time's child, once forked (time's own PID if the tool has
+        already come and gone)."""
+        children = "/proc/%d/task/%d/children" % (self.proc.pid, self.proc.pid)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            try:
+                with open(children) as f:
+                    pids = f.read().split()
+            except OSError:
+                break
+            if pids:
+                return int(pids[0])
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.0005)
+        return self.proc.pid
+
+    def _read_peak_rss(self):
+        try:
+            with open(self._rss_file) as f:  # "Command terminated by ..." first
+                lines = [l for l in f.read().split("\n") if l.strip()]
+            return int(lines[-1]) if lines else None
+        except (OSError, ValueError):
+            return None
+        finally:
+            os.unlink(self._rss_file)
 
     def alive(self):
         return self.returncode is None and not self.poll()
@@ -114,7 +158,7 @@ class Child:
         if self.returncode is not None:
             return True
         try:
-            pid, status, ru = os.wait4(self.pid, os.WNOHANG)
+            pid, status, ru = os.wait4(self.proc.pid, os.WNOHANG)
         except ChildProcessError:
             self.returncode = -1
             return True
@@ -123,7 +167,8 @@ class Child:
         self.t_exit = now_ns()
         self.returncode = os.waitstatus_to_exitcode(status)
         self.proc.returncode = self.returncode   # Popen must not reap it
-        self.maxrss_kib = ru.ru_maxrss
+        self.maxrss_kib = (self._read_peak_rss() if self._rss_file
+                           else ru.ru_maxrss)
         return True
 
     def wait(self, timeout):
@@ -154,7 +199,7 @@ class Child:
     def kill(self):
         if self.returncode is None:
             try:
-                os.killpg(self.pid, signal.SIGKILL)
+                os.killpg(self.proc.pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
             self.wait(5)
@@ -272,7 +317,7 @@ def first_line(argv, pattern, env=None, timings=False):
     """Launches `argv` and stops it (SIGINT) at its first stdout line
     matching `pattern`: (ms from the launch to that line, the line, peak
     RSS MiB, and with `timings` ovsq's --timings phases as (name, ms))."""
-    child = Child(argv, env=env)
+    child = Child(argv, env=env, peak_rss=True)
     try:
         t, line = child.out.wait_for(pattern, 120, "event line")
         phases = []
@@ -301,7 +346,7 @@ def drop_caches():
 def run_once(argv, timeout, env=None):
     """Runs a command to completion; returns (seconds, peak RSS KiB,
     returncode, stderr)."""
-    child = Child(argv, stdout_path=os.devnull, env=env)
+    child = Child(argv, stdout_path=os.devnull, env=env, peak_rss=True)
     try:
         if not child.wait(timeout):
             raise BenchError("timed out after %.0f s" % timeout)

@@ -99,7 +99,7 @@ def main():
     print()
     print("Medians of %d launches: from just before the launch to the first "
           "`poll_block` line on the tool's stdout (a pipe); peak RSS is "
-          "ru_maxrss." % opts.runs)
+          "the tool's own (GNU time's %%M)." % opts.runs)
     print()
     print("| ovsq phase (--timings) | cold ms | warm ms |")
     print("|---|---|---|")

@@ -81,7 +81,8 @@ def run(cfg, opts):
     sec.note("Medians of %d launches. Time: from just before the tool is "
              "launched to the first event line on its stdout (a pipe); "
              "every line was checked to be a ufid and a reason. Peak RSS: "
-             "ru_maxrss of the tool's process after SIGINT."
+             "the tool's own, after SIGINT (GNU time's %%M; bench/measure.py "
+             "says why not the harness's ru_maxrss)."
              % opts.startup_reps)
     if phases:
         sec.table(["ovsq phase (warm, --timings)", "median ms"],
