@@ -6,9 +6,12 @@
 // packet's root type, and the nested encap()); a partly masked field is
 // value/mask; ct_state and tcp_flags with a partial mask are +flag-flag.
 //
-// Tunnel, MPLS, NSH and conntrack-tuple attributes are printed by their
-// key alone (runtime/odp_key_format.h) whatever their mask: a partial mask
-// on them is not shown.  Broken or cut keys end as format_odp_key's do.
+// Every attribute is printed by OVS 3.5's rules, tunnel(...) (with its
+// geneve, vxlan, erspan and gtpu options), mpls, nsh and the conntrack
+// tuples too.  Departures from OVS, all about broken input: those of
+// runtime/odp_key_format.h, and an attribute whose mask has the wrong size
+// is printed as bytes, "keyN(01 00 00 00/(bad mask length 2, expected
+// 4)(ff ff))", with its type and a comma before it.
 #include <cstddef>
 #include <cstdint>
 #include <string>
