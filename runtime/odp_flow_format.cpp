@@ -242,7 +242,7 @@ void format_masked(std::string& out, const Attr& a, const Attr* m, size_t whole_
         put_flags(body, rd_u32(a.payload), ct_state_flag_name);
       break;
     case OVS_KEY_ATTR_CT_LABELS: {
-      if (!mp || all_bytes(mp, 16, 0)) break;
+      if (mp && all_bytes(mp, 16, 0)) break;
       // A host-order u128 (two u64, low first), printed in network order.
       auto network = [](const uint8_t* p) {
         std::vector<uint8_t> be(16);
@@ -251,7 +251,7 @@ void format_masked(std::string& out, const Attr& a, const Attr* m, size_t whole_
       };
       std::vector<uint8_t> value = network(a.payload);
       put_hex_number(body, value.data(), 16);
-      if (!all_bytes(mp, 16, 0xff)) {
+      if (mp && !all_bytes(mp, 16, 0xff)) {
         body += '/';
         std::vector<uint8_t> bits = network(mp);
         put_hex_number(body, bits.data(), 16);

@@ -221,8 +221,9 @@ void format_tunnel_masked(std::string& out, const Attr& tun, const Attr* m) {
     Field f{out, a.payload, mp ? mp->payload : nullptr};
     switch (a.type) {
       case OVS_TUNNEL_KEY_ATTR_ID: {
-        // format_be64(): with no mask at all, not printed (verbose off).
-        uint64_t mask = mp ? rd_be64(mp->payload) : 0;
+        // (OVS's format_be64() leaves the id out when the flow has no
+        // mask at all; here, as the header says, that is exact.)
+        uint64_t mask = mp ? rd_be64(mp->payload) : ~uint64_t{0};
         if (mask) {
           out += "tun_id=0x";
           put_hex(out, rd_be64(a.payload));

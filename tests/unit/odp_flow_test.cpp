@@ -238,6 +238,19 @@ TEST(OdpFlow, TunnelWildcarded) {
   EXPECT_EQ(flow(plain, no_tunnel), "tunnel(),in_port(1)");
 }
 
+TEST(OdpFlow, NoMaskIsExact) {
+  // An unreadable mask (none): every field as exact.  (OVS's
+  // odp_flow_format() with no mask, verbose off, would drop the tunnel id
+  // and the ct_label value.)
+  Key key = geneve_key();
+  uint8_t label[16] = {1};
+  key.raw(OVS_KEY_ATTR_CT_LABELS, label, sizeof label);
+  EXPECT_EQ(flow(key, Key()),
+            "tunnel(tun_id=0x2a,src=172.31.0.1,dst=172.31.0.2,ttl=64,tp_src=49152,tp_dst=6081,"
+            "geneve({class=0x102,type=0x80,len=4,0x10001}),flags(df|csum|key)),in_port(3),"
+            "ct_label(0x1)");
+}
+
 TEST(OdpFlow, TunnelGeneveOptions) {
   // Two options, the first without data; the second's data half masked.
   // tunnel(geneve({class=0xffff,type=0x1,len=0}{class=0x102,type=0x80,
