@@ -150,26 +150,6 @@ bool lengths_ok(std::string& out, const Attr& a, const Attr* m, int expected) {
   return false;
 }
 
-void put_unknown_masked(std::string& out, const Attr& a, const Attr* m) {
-  out += "key";
-  put_dec(out, a.type);
-  out += '(';
-  put_spaced_hex(out, a.payload, a.len);
-  // OVS asks odp_mask_attr_is_exact(), which for a sub-attribute's type
-  // number means all ones but for types 0 and 1.
-  if (m && (m->type <= OVS_KEY_ATTR_ENCAP || !all_bytes(m->payload, m->len, 0xff))) {
-    out += '/';
-    put_spaced_hex(out, m->payload, m->len);
-  }
-  out += "),";
-}
-
-}  // namespace odp_detail
-
-namespace {
-
-using namespace odp_detail;
-
 // odp_mask_is_constant__(): whether the mask is `byte` (0: all wildcard,
 // 0xff: exact) in every bit the attribute has.
 bool mask_is(const Attr& m, uint8_t byte) {
@@ -194,6 +174,27 @@ bool mask_is(const Attr& m, uint8_t byte) {
       return expected_len(m.type) != -1 && all_bytes(m.payload, m.len, byte);
   }
 }
+
+void put_unknown_masked(std::string& out, const Attr& a, const Attr* m) {
+  out += "key";
+  put_dec(out, a.type);
+  out += '(';
+  put_spaced_hex(out, a.payload, a.len);
+  // OVS asks odp_mask_attr_is_exact(), which reads a sub-attribute's type
+  // as an OVS_KEY_ATTR_* one.
+  if (m && !(attr_name(m->type) && mask_is(*m, 0xff))) {
+    out += '/';
+    put_spaced_hex(out, m->payload, m->len);
+  }
+  out += "),";
+}
+
+}  // namespace odp_detail
+
+namespace {
+
+using namespace odp_detail;
+
 
 void format_list(std::string& out, const uint8_t* key, size_t key_copied, size_t key_len,
                  const uint8_t* mask, size_t mask_copied, size_t mask_len, size_t base,
@@ -486,7 +487,9 @@ void format_list(std::string& out, const uint8_t* key, size_t key_copied, size_t
       separate();
       format_masked(out, a, m ? &*m : nullptr, whole_len);
     } else if (a.type == OVS_KEY_ATTR_ETHERNET && !has_packet_type) {
-      separate();  // the packet is Ethernet, however wildcarded
+      // The packet is Ethernet, however wildcarded.  OVS does not count
+      // eth() as printed: when it comes first, no comma follows it.
+      if (!first) out += ',';
       out += "eth()";
     } else if (a.type == OVS_KEY_ATTR_PACKET_TYPE) {
       has_packet_type = false;  // a wildcarded packet type does not count

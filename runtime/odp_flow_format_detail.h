@@ -13,6 +13,10 @@ namespace ovsq::runtime::odp_detail {
 
 bool all_bytes(const uint8_t* p, size_t n, uint8_t byte);
 
+// odp_mask_is_constant__(): whether the mask attribute `m` is `byte` (0:
+// all wildcard, 0xff: exact) in every bit its type has.
+bool mask_is(const Attr& m, uint8_t byte);
+
 // The attribute of `type` in a list, or nothing.
 std::optional<Attr> find_attr(const uint8_t* data, size_t len, uint16_t type);
 

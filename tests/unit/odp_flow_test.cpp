@@ -99,6 +99,13 @@ TEST(OdpFlow, WildcardedAttributes) {
   Key empty_mask;
   empty_mask.u32(OVS_KEY_ATTR_RECIRC_ID, 0xffffffff);
   EXPECT_EQ(flow(key, empty_mask), "recirc_id(0),eth()");
+  // First, a wildcarded eth() is not counted as printed by OVS: no comma
+  // after it (odp_flow_format() of these bytes).
+  Key eth_first, eth_first_mask;
+  eth_first.put(OVS_KEY_ATTR_ETHERNET, eth("02:00:00:00:00:01", "02:00:00:00:00:02"))
+      .be16(OVS_KEY_ATTR_ETHERTYPE, 0x0800);
+  eth_first_mask.be16(OVS_KEY_ATTR_ETHERTYPE, 0xffff);
+  EXPECT_EQ(flow(eth_first, eth_first_mask), "eth()eth_type(0x0800)");
   // No ethertype in the key, an exact one in the mask.
   Key bare, bare_mask;
   bare.u32(OVS_KEY_ATTR_IN_PORT, 1);
@@ -395,6 +402,16 @@ TEST(OdpFlow, TunnelOddSubAttributes) {
   mask.nest(OVS_KEY_ATTR_TUNNEL, tun_mask);
   EXPECT_EQ(flow(key, mask),
             "tunnel(tun_id=0x1,vxlan(key2(),gbp(id=10,flags=0x1)),key17(de ad/ff 00),flags(+key))");
+  // Whether an unknown sub-attribute's mask is exact OVS asks by its type
+  // read as an OVS_KEY_ATTR_* one: for 19 (dp_hash) every byte of none
+  // is, for 40 (no such type) nothing is.
+  Key empties, empties_mask;
+  empties.flag(19).flag(40);
+  empties_mask.flag(19).flag(40);
+  Key ekey, emask;
+  ekey.nest(OVS_KEY_ATTR_TUNNEL, empties);
+  emask.nest(OVS_KEY_ATTR_TUNNEL, empties_mask);
+  EXPECT_EQ(flow(ekey, emask), "tunnel(key19(),key40(/))");
   // A sub-attribute's mask of the wrong size (ovsq's spelling; OVS's
   // check_attr_len() leaves the parentheses open).
   Key bad_tun, bad_mask;
