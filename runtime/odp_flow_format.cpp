@@ -456,24 +456,21 @@ void format_list(std::string& out, const uint8_t* key, size_t key_copied, size_t
     first = false;
   };
   if (mask_len == 0) mask = nullptr;  // as OVS: no mask, every attribute exact
+  std::string out_of_place;  // a wrong-sized attribute's text
   WalkResult r = walk_attrs(key, key_copied, key_len, base, [&](const Attr& a) {
     int expected = expected_len(a.type);
     bool known = attr_name(a.type) != nullptr;
-    if (known && expected >= 0 && a.len != static_cast<size_t>(expected)) {
-      separate();  // of the wrong size: as the key prints it
-      format_attr_unmasked(out, a, whole_len);
+    std::optional<Attr> m;
+    if (mask) m = find_attr(mask, mask_copied, a.type);
+    if (known && !lengths_ok(out_of_place, a, m ? &*m : nullptr, expected)) {
+      separate();  // a key or mask of the wrong size: both as bytes
+      out += out_of_place;
+      out_of_place.clear();
+      chomp(out);
       return;
     }
     if (a.type == OVS_KEY_ATTR_ETHERTYPE) has_ethertype = true;
     if (a.type == OVS_KEY_ATTR_PACKET_TYPE) has_packet_type = true;
-    std::optional<Attr> m;
-    if (mask) m = find_attr(mask, mask_copied, a.type);
-    if (known && expected >= 0 && m && m->len != static_cast<size_t>(expected)) {
-      separate();  // a mask of the wrong size: both as bytes
-      lengths_ok(out, a, &*m, expected);
-      chomp(out);
-      return;
-    }
     bool nested = expected == kLenNested;
     bool wildcard = !mask ? false : m ? known && mask_is(*m, 0) : true;
     if (!wildcard || nested) {

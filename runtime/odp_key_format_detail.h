@@ -123,8 +123,6 @@ const char* frag_name(uint8_t frag);
 // broken header (no comma when `first`: nothing was printed).
 void put_walk_end(std::string& out, const WalkResult& r, bool first, size_t base,
                   size_t copied, size_t len, size_t key_len);
-// "name(...)" of one attribute as format_odp_key prints it.
-void format_attr_unmasked(std::string& out, const Attr& a, size_t key_len);
 
 // The tunnel attribute's tables (odp_key_format_nested.cpp).  OVS's
 // userspace datapath numbers its GTP-U options attribute 16 (its

@@ -691,6 +691,13 @@ TEST(OdpFlow, UnknownAttributesAndBadMasks) {
   mask2.u32(OVS_KEY_ATTR_IN_PORT, 0xffffffff).u16(OVS_KEY_ATTR_PRIORITY, 0xffff);
   EXPECT_EQ(flow(key2, mask2),
             "in_port(1),key2(07 00 00 00/(bad mask length 2, expected 4)(ff ff))");
+  // A key of the wrong size, with its mask (OVS: "in_port(1)(bad key
+  // length 2, expected 4)(07 00/ff ff ff ff)").
+  Key key3, mask3;
+  key3.u32(OVS_KEY_ATTR_IN_PORT, 1).u16(OVS_KEY_ATTR_PRIORITY, 7);
+  mask3.u32(OVS_KEY_ATTR_IN_PORT, 0xffffffff).u32(OVS_KEY_ATTR_PRIORITY, 0xffffffff);
+  EXPECT_EQ(flow(key3, mask3),
+            "in_port(1),key2(bad key length 2, expected 4)(07 00/ff ff ff ff)");
 }
 
 }  // namespace
