@@ -10,10 +10,11 @@
 // masks, attributes a mask lacks).  The keys and masks are laid out as
 // ovs-vswitchd puts them in a ukey (odp_flow_key_from_flow/_from_mask,
 // tun_key_to_attr: a tunnel's mask has every sub-attribute whose mask is
-// not zero, the TTL always, a flag attribute when the flag is matched).
+// not zero, the TTL always, a flag attribute when the flag is matched; no
+// NLA_F_NESTED): geneve_key() is byte for byte what OVS's
+// odp_flow_key_from_flow() writes for its tunnel.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <linux/netlink.h>
 #include <linux/openvswitch.h>
 
 #include <cstdint>
@@ -161,12 +162,12 @@ Key geneve_key() {
       .be16(OVS_TUNNEL_KEY_ATTR_TP_DST, 6081)
       .raw(OVS_TUNNEL_KEY_ATTR_GENEVE_OPTS, kGeneveOpt, sizeof kGeneveOpt);
   Key k;
-  k.nest(OVS_KEY_ATTR_TUNNEL | NLA_F_NESTED, tun).u32(OVS_KEY_ATTR_IN_PORT, 3);
+  k.nest(OVS_KEY_ATTR_TUNNEL, tun).u32(OVS_KEY_ATTR_IN_PORT, 3);
   return k;
 }
 Key with_port(const Key& tun_mask) {
   Key m;
-  m.nest(OVS_KEY_ATTR_TUNNEL | NLA_F_NESTED, tun_mask).u32(OVS_KEY_ATTR_IN_PORT, 0xffffffff);
+  m.nest(OVS_KEY_ATTR_TUNNEL, tun_mask).u32(OVS_KEY_ATTR_IN_PORT, 0xffffffff);
   return m;
 }
 // The Geneve option's mask: its header matched (class 0xffff, type 0xff,
@@ -303,7 +304,7 @@ TEST(OdpFlow, TunnelIpv6Vxlan) {
       .u8(OVS_TUNNEL_KEY_ATTR_TTL, 64)
       .be16(OVS_TUNNEL_KEY_ATTR_TP_SRC, 49152)
       .be16(OVS_TUNNEL_KEY_ATTR_TP_DST, 4789)
-      .nest(OVS_TUNNEL_KEY_ATTR_VXLAN_OPTS | NLA_F_NESTED, vxlan);
+      .nest(OVS_TUNNEL_KEY_ATTR_VXLAN_OPTS, vxlan);
   vxlan_mask.u32(OVS_VXLAN_EXT_GBP, 0x00ffffff);
   ones(tun_mask, OVS_TUNNEL_KEY_ATTR_ID, 8);
   ones(tun_mask, OVS_TUNNEL_KEY_ATTR_IPV6_SRC, 16);
@@ -312,7 +313,7 @@ TEST(OdpFlow, TunnelIpv6Vxlan) {
       .u8(OVS_TUNNEL_KEY_ATTR_TTL, 0xff)
       .be16(OVS_TUNNEL_KEY_ATTR_TP_SRC, 0xff00)
       .be16(OVS_TUNNEL_KEY_ATTR_TP_DST, 0xffff)
-      .nest(OVS_TUNNEL_KEY_ATTR_VXLAN_OPTS | NLA_F_NESTED, vxlan_mask);
+      .nest(OVS_TUNNEL_KEY_ATTR_VXLAN_OPTS, vxlan_mask);
   Key key;
   key.nest(OVS_KEY_ATTR_TUNNEL, tun).u32(OVS_KEY_ATTR_IN_PORT, 3);
   EXPECT_EQ(flow(key, with_port(tun_mask)),
@@ -323,7 +324,7 @@ TEST(OdpFlow, TunnelIpv6Vxlan) {
   // the mask lacks.
   Key vxlan_partial, tun_partial;
   vxlan_partial.u32(OVS_VXLAN_EXT_GBP, 0x000f);
-  tun_partial.nest(OVS_TUNNEL_KEY_ATTR_VXLAN_OPTS | NLA_F_NESTED, vxlan_partial);
+  tun_partial.nest(OVS_TUNNEL_KEY_ATTR_VXLAN_OPTS, vxlan_partial);
   EXPECT_EQ(flow(key, with_port(tun_partial)),
             "tunnel(vxlan(gbp(id=10/0xf)),flags(+key)),in_port(3)");
   EXPECT_EQ(flow(key, with_port(Key())), "tunnel(vxlan(gbp()),flags(+key)),in_port(3)");
