@@ -198,14 +198,18 @@ using namespace odp_detail;
 
 void format_list(std::string& out, const uint8_t* key, size_t key_copied, size_t key_len,
                  const uint8_t* mask, size_t mask_copied, size_t mask_len, size_t base,
-                 size_t whole_len);
+                 size_t whole_len, bool unmasked_exact);
 
-// name(...) of one key attribute `a` under `m` (its mask attribute, with
-// the key's length; null: exact).
-void format_masked(std::string& out, const Attr& a, const Attr* m, size_t whole_len) {
+// name(...) of one key attribute `a` under `m` (its mask attribute; null:
+// the list has no mask).  Without a mask OVS leaves out a tunnel's id and
+// the ct_mark, ct_zone and ct_label values (as wildcarded): so does this
+// in an encap(...) the mask lacks; `unmasked_exact` (a flow whose mask
+// could not be read) prints them as exact.
+void format_masked(std::string& out, const Attr& a, const Attr* m, size_t whole_len,
+                   bool unmasked_exact) {
   const uint8_t* mp = m ? m->payload : nullptr;
   bool exact = !m || (attr_name(a.type) && mask_is(*m, 0xff));
-  bool empty = m && all_bytes(m->payload, m->len, 0);
+  bool empty = m ? all_bytes(m->payload, m->len, 0) : !unmasked_exact;
   std::string body;  // between the parentheses
   auto plain_with_mask = [&](size_t size) {  // "%#x", then "/%#x" unless exact
     uint32_t v = size == 2 ? rd_u16(a.payload) : rd_u32(a.payload);
@@ -219,9 +223,10 @@ void format_masked(std::string& out, const Attr& a, const Attr* m, size_t whole_
   switch (a.type) {
     case OVS_KEY_ATTR_ENCAP:
       if (m && m->len && a.len)
-        format_list(body, a.payload, a.len, a.len, m->payload, m->len, m->len, a.at + 4, whole_len);
+        format_list(body, a.payload, a.len, a.len, m->payload, m->len, m->len, a.at + 4, whole_len,
+                    unmasked_exact);
       else if (a.len)
-        format_list(body, a.payload, a.len, a.len, nullptr, 0, 0, a.at + 4, whole_len);
+        format_list(body, a.payload, a.len, a.len, nullptr, 0, 0, a.at + 4, whole_len, false);
       break;
     case OVS_KEY_ATTR_PRIORITY:
     case OVS_KEY_ATTR_SKB_MARK:
@@ -243,7 +248,7 @@ void format_masked(std::string& out, const Attr& a, const Attr* m, size_t whole_
         put_flags(body, rd_u32(a.payload), ct_state_flag_name);
       break;
     case OVS_KEY_ATTR_CT_LABELS: {
-      if (mp && all_bytes(mp, 16, 0)) break;
+      if (empty) break;
       // A host-order u128 (two u64, low first), printed in network order.
       auto network = [](const uint8_t* p) {
         std::vector<uint8_t> be(16);
@@ -414,7 +419,7 @@ void format_masked(std::string& out, const Attr& a, const Attr* m, size_t whole_
       break;
     }
     case OVS_KEY_ATTR_TUNNEL:
-      format_tunnel_masked(body, a, m);
+      format_tunnel_masked(body, a, m, unmasked_exact);
       break;
     case OVS_KEY_ATTR_NSH:
       format_nsh_masked(body, a, m);
@@ -449,7 +454,7 @@ void format_masked(std::string& out, const Attr& a, const Attr* m, size_t whole_
 // odp_flow_format()'s loop over one list (the key's, or encap's).
 void format_list(std::string& out, const uint8_t* key, size_t key_copied, size_t key_len,
                  const uint8_t* mask, size_t mask_copied, size_t mask_len, size_t base,
-                 size_t whole_len) {
+                 size_t whole_len, bool unmasked_exact) {
   bool first = true, has_ethertype = false, has_packet_type = false;
   auto separate = [&] {
     if (!first) out += ',';
@@ -482,7 +487,7 @@ void format_list(std::string& out, const uint8_t* key, size_t key_copied, size_t
         m = Attr{a.type, zeros.data(), zeros.size(), a.at};
       }
       separate();
-      format_masked(out, a, m ? &*m : nullptr, whole_len);
+      format_masked(out, a, m ? &*m : nullptr, whole_len, unmasked_exact);
     } else if (a.type == OVS_KEY_ATTR_ETHERNET && !has_packet_type) {
       // The packet is Ethernet, however wildcarded.  OVS does not count
       // eth() as printed: when it comes first, no comma follows it.
@@ -514,7 +519,7 @@ void format_odp_flow(std::string& out, const uint8_t* key, size_t key_copied,
   }
   if (key_copied > key_len) key_copied = key_len;
   if (mask_copied > mask_len) mask_copied = mask_len;
-  format_list(out, key, key_copied, key_len, mask, mask_copied, mask_len, 0, key_len);
+  format_list(out, key, key_copied, key_len, mask, mask_copied, mask_len, 0, key_len, true);
 }
 
 }  // namespace ovsq::runtime

@@ -16,7 +16,8 @@
 // out the type, and the parentheses around the second).  With no mask at all
 // (`mask` null or `mask_len` 0: the mask could not be read) every field is
 // printed as exact, where OVS's odp_flow_format() without a mask would
-// leave out a tunnel's id and the ct_mark, ct_zone and ct_label values.
+// leave out a tunnel's id and the ct_mark, ct_zone and ct_label values
+// (as it does, and so does this, inside an encap(...) the mask lacks).
 #include <cstddef>
 #include <cstdint>
 #include <string>

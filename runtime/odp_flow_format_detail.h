@@ -60,8 +60,10 @@ void put_unknown_masked(std::string& out, const Attr& a, const Attr* m);
 // The text between the parentheses of tunnel(...) and nsh(...) under the
 // attribute's mask `m` (null when the flow has no mask).  A sub-attribute
 // the tunnel's mask lacks is wildcarded; one nsh's mask lacks is exact
-// (OVS's format_odp_tun_attr() and format_odp_nsh_attr()).
-void format_tunnel_masked(std::string& out, const Attr& tun, const Attr* m);
+// (OVS's format_odp_tun_attr() and format_odp_nsh_attr()).  With no mask,
+// the tunnel's id is printed when `unmasked_exact`, else left out as OVS
+// does.
+void format_tunnel_masked(std::string& out, const Attr& tun, const Attr* m, bool unmasked_exact);
 void format_nsh_masked(std::string& out, const Attr& nsh, const Attr* m);
 
 }  // namespace ovsq::runtime::odp_detail

@@ -206,7 +206,8 @@ void put_nsh_u32(std::string& out, bool& first, const char* name, uint32_t v, ui
 
 }  // namespace
 
-void format_tunnel_masked(std::string& out, const Attr& tun, const Attr* m) {
+void format_tunnel_masked(std::string& out, const Attr& tun, const Attr* m,
+                          bool unmasked_exact) {
   uint32_t flags = 0, mask_flags = 0;
   WalkResult r = walk_attrs(tun.payload, tun.len, tun.len, tun.at + 4, [&](const Attr& a) {
     std::optional<Attr> ma;
@@ -221,9 +222,8 @@ void format_tunnel_masked(std::string& out, const Attr& tun, const Attr* m) {
     Field f{out, a.payload, mp ? mp->payload : nullptr};
     switch (a.type) {
       case OVS_TUNNEL_KEY_ATTR_ID: {
-        // (OVS's format_be64() leaves the id out when the flow has no
-        // mask at all; here, as the header says, that is exact.)
-        uint64_t mask = mp ? rd_be64(mp->payload) : ~uint64_t{0};
+        // With no mask at all OVS's format_be64() leaves the id out.
+        uint64_t mask = mp ? rd_be64(mp->payload) : unmasked_exact ? ~uint64_t{0} : 0;
         if (mask) {
           out += "tun_id=0x";
           put_hex(out, rd_be64(a.payload));

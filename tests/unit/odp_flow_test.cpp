@@ -130,6 +130,18 @@ TEST(OdpFlow, VlanAndEncap) {
   EXPECT_EQ(flow(key, mask),
             "eth(src=02:00:00:00:00:01,dst=02:00:00:00:00:02),eth_type(0x8100),"
             "vlan(vid=100,pcp=3/0x0),encap(eth_type(0x0800),ipv4(frag=no))");
+  // An encap the mask lacks is printed as OVS prints a key without a mask
+  // (verbose off): every field, but ct_mark's value left out.
+  Key inner2, key2, mask2;
+  inner2.be16(OVS_KEY_ATTR_ETHERTYPE, 0x0800).u32(OVS_KEY_ATTR_CT_MARK, 5);
+  key2.put(OVS_KEY_ATTR_ETHERNET, eth("02:00:00:00:00:01", "02:00:00:00:00:02"))
+      .be16(OVS_KEY_ATTR_ETHERTYPE, 0x8100).be16(OVS_KEY_ATTR_VLAN, 0x1000 | 100)
+      .nest(OVS_KEY_ATTR_ENCAP, inner2);
+  mask2.put(OVS_KEY_ATTR_ETHERNET, eth("ff:ff:ff:ff:ff:ff", "ff:ff:ff:ff:ff:ff"))
+      .be16(OVS_KEY_ATTR_ETHERTYPE, 0xffff).be16(OVS_KEY_ATTR_VLAN, 0xffff);
+  EXPECT_EQ(flow(key2, mask2),
+            "eth(src=02:00:00:00:00:01,dst=02:00:00:00:00:02),eth_type(0x8100),"
+            "vlan(vid=100,pcp=0),encap(eth_type(0x0800),ct_mark())");
 }
 
 
