@@ -1,7 +1,8 @@
 #pragma once
 // Internals of runtime/odp_flow_format.cpp, shared with
 // odp_flow_format_nested.cpp (the tunnel and nsh attributes under their
-// masks).  Not for other users.
+// masks); the pieces are in odp_flow_format_fields.cpp.  Not for other
+// users.
 #include <cstddef>
 #include <cstdint>
 #include <optional>
