@@ -6,158 +6,32 @@
 
 #include <linux/openvswitch.h>
 
+#include <cstddef>
+#include <cstdio>
 #include <optional>
 #include <vector>
 
-#include "runtime/odp_key_format_detail.h"
+#include "runtime/odp_flow_format_detail.h"
 
 namespace ovsq::runtime {
 namespace {
 
 using namespace odp_detail;
 
-bool all_bytes(const uint8_t* p, size_t n, uint8_t byte) {
-  for (size_t i = 0; i < n; ++i)
-    if (p[i] != byte) return false;
-  return true;
-}
-
-// The attribute of `type` in a list, or nothing.
-std::optional<Attr> find_attr(const uint8_t* data, size_t copied, size_t len, uint16_t type) {
-  std::optional<Attr> found;
-  walk_attrs(data, copied, len, 0, [&](const Attr& a) {
-    if (!found && a.type == type) found = a;
-  });
-  return found;
-}
-
-// odp_mask_is_constant__(): whether the mask is `byte` (0: all wildcard,
-// 0xff: exact) in every bit the attribute has.
-bool mask_is(const Attr& m, uint8_t byte) {
-  switch (m.type) {
-    case OVS_KEY_ATTR_ENCAP:
-    case OVS_KEY_ATTR_TUNNEL_INFO:
-      return false;
-    case OVS_KEY_ATTR_TCP_FLAGS:
-      return m.len == 2 && (rd_be16(m.payload) & 0x0fff) == (byte ? 0x0fff : 0);
-    case OVS_KEY_ATTR_IPV6:  // the label has 20 bits
-      return m.len == 40 && all_bytes(m.payload, 32, byte) &&
-             (rd_be32(m.payload + 32) & 0xfffff) == (byte ? 0xfffffu : 0) &&
-             all_bytes(m.payload + 36, 4, byte);
-    case OVS_KEY_ATTR_ARP:  // sip, tip, op, sha, tha: not the padding
-      return m.len >= 22 && all_bytes(m.payload, 22, byte);
-    case OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV4:  // up to and with the protocol
-      return m.len >= 13 && all_bytes(m.payload, 13, byte);
-    case OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV6:
-      return m.len >= 37 && all_bytes(m.payload, 37, byte);
-    default:
-      return expected_len(m.type) != -1 && all_bytes(m.payload, m.len, byte);
-  }
-}
-
-// One field under its mask (`mask` null: exact), as OVS's format_* do:
-// nothing when wildcarded, "name=value," when exact, "name=value/mask,"
-// otherwise.
-struct Field {
-  std::string& out;
-  const uint8_t* key;
-  const uint8_t* mask;  // the attribute's mask payload, or null
-
-  // Returns false (printing nothing) when the field is wildcarded.
-  bool start(const char* name, size_t at, size_t size, bool& full) {
-    const uint8_t* m = mask ? mask + at : nullptr;
-    if (m && all_bytes(m, size, 0)) return false;
-    full = !m || all_bytes(m, size, 0xff);
-    out += name;
-    out += '=';
-    return true;
-  }
-  void mac(const char* name, size_t at) {
-    bool full;
-    if (!start(name, at, 6, full)) return;
-    put_mac(out, key + at);
-    if (!full) { out += '/'; put_mac(out, mask + at); }
-    out += ',';
-  }
-  void ipv4(const char* name, size_t at) {
-    bool full;
-    if (!start(name, at, 4, full)) return;
-    put_ipv4(out, key + at);
-    if (!full) { out += '/'; put_ipv4(out, mask + at); }
-    out += ',';
-  }
-  void ipv6(const char* name, size_t at) {
-    bool full;
-    if (!start(name, at, 16, full)) return;
-    put_ipv6(out, key + at);
-    if (!full) { out += '/'; put_ipv6(out, mask + at); }
-    out += ',';
-  }
-  void be16(const char* name, size_t at, bool hex = false) {
-    bool full;
-    if (!start(name, at, 2, full)) return;
-    hex ? put_alt_hex(out, rd_be16(key + at)) : put_dec(out, rd_be16(key + at));
-    if (!full) { out += '/'; put_alt_hex(out, rd_be16(mask + at)); }
-    out += ',';
-  }
-  void u8(const char* name, size_t at, bool hex = false) {
-    bool full;
-    if (!start(name, at, 1, full)) return;
-    hex ? put_alt_hex(out, key[at]) : put_dec(out, key[at]);
-    if (!full) { out += '/'; put_alt_hex(out, mask[at]); }
-    out += ',';
-  }
-  void ipv6_label(size_t at) {
-    uint32_t m = mask ? rd_be32(mask + at) : 0xffffffff;
-    if (mask && m == 0) return;
-    out += "label=";
-    put_alt_hex(out, rd_be32(key + at));
-    if ((m & 0xfffff) != 0xfffff) { out += '/'; put_alt_hex(out, m); }
-    out += ',';
-  }
-  void frag(size_t at) {  // an enumeration: a partial mask is an error
-    uint8_t m = mask ? mask[at] : 0xff;
-    if (m == 0) return;
-    if (m != 0xff) {
-      out += "error: partial mask not supported for frag (";
-      put_alt_hex(out, m);
-      out += "),";
-      return;
-    }
-    out += "frag=";
-    out += frag_name(key[at]);
-    out += ',';
-  }
-};
-
-// format_flags_masked(): all flags when the mask is full, "0/0" when
-// empty, else +name or -name for each bit the mask has.
-void put_flags_masked(std::string& out, uint32_t flags, uint32_t mask, uint32_t full,
-                      const char* (*name_of)(uint32_t)) {
-  if (mask == full) return put_flags(out, flags, name_of);
-  if (mask == 0) {
-    out += "0/0";
-    return;
-  }
-  for (uint32_t bit = 1; bit && mask; bit <<= 1) {
-    if (!(mask & bit)) continue;
-    mask &= ~bit;
-    const char* name = name_of(bit);
-    out += (flags & bit) ? '+' : '-';
-    out += name ? name : "[Unknown]";
-  }
-}
-
 void format_list(std::string& out, const uint8_t* key, size_t key_copied, size_t key_len,
                  const uint8_t* mask, size_t mask_copied, size_t mask_len, size_t base,
-                 size_t whole_len);
+                 size_t whole_len, bool unmasked_exact);
 
-// name(...) of one key attribute `a` under `m` (its mask attribute, with
-// the key's length; null: exact).
-void format_masked(std::string& out, const Attr& a, const Attr* m, size_t whole_len) {
+// name(...) of one key attribute `a` under `m` (its mask attribute; null:
+// the list has no mask).  Without a mask OVS leaves out a tunnel's id and
+// the ct_mark, ct_zone and ct_label values (as wildcarded): so does this
+// in an encap(...) the mask lacks; `unmasked_exact` (a flow whose mask
+// could not be read) prints them as exact.
+void format_masked(std::string& out, const Attr& a, const Attr* m, size_t whole_len,
+                   bool unmasked_exact) {
   const uint8_t* mp = m ? m->payload : nullptr;
-  bool exact = !m || mask_is(*m, 0xff);
-  bool empty = m && all_bytes(m->payload, m->len, 0);
+  bool exact = !m || (attr_name(a.type) && mask_is(*m, 0xff));
+  bool empty = m ? all_bytes(m->payload, m->len, 0) : !unmasked_exact;
   std::string body;  // between the parentheses
   auto plain_with_mask = [&](size_t size) {  // "%#x", then "/%#x" unless exact
     uint32_t v = size == 2 ? rd_u16(a.payload) : rd_u32(a.payload);
@@ -171,9 +45,10 @@ void format_masked(std::string& out, const Attr& a, const Attr* m, size_t whole_
   switch (a.type) {
     case OVS_KEY_ATTR_ENCAP:
       if (m && m->len && a.len)
-        format_list(body, a.payload, a.len, a.len, m->payload, m->len, m->len, a.at + 4, whole_len);
+        format_list(body, a.payload, a.len, a.len, m->payload, m->len, m->len, a.at + 4, whole_len,
+                    unmasked_exact);
       else if (a.len)
-        format_list(body, a.payload, a.len, a.len, nullptr, 0, 0, a.at + 4, whole_len);
+        format_list(body, a.payload, a.len, a.len, nullptr, 0, 0, a.at + 4, whole_len, false);
       break;
     case OVS_KEY_ATTR_PRIORITY:
     case OVS_KEY_ATTR_SKB_MARK:
@@ -195,7 +70,7 @@ void format_masked(std::string& out, const Attr& a, const Attr* m, size_t whole_
         put_flags(body, rd_u32(a.payload), ct_state_flag_name);
       break;
     case OVS_KEY_ATTR_CT_LABELS: {
-      if (!mp || all_bytes(mp, 16, 0)) break;
+      if (empty) break;
       // A host-order u128 (two u64, low first), printed in network order.
       auto network = [](const uint8_t* p) {
         std::vector<uint8_t> be(16);
@@ -204,7 +79,7 @@ void format_masked(std::string& out, const Attr& a, const Attr* m, size_t whole_
       };
       std::vector<uint8_t> value = network(a.payload);
       put_hex_number(body, value.data(), 16);
-      if (!all_bytes(mp, 16, 0xff)) {
+      if (mp && !all_bytes(mp, 16, 0xff)) {
         body += '/';
         std::vector<uint8_t> bits = network(mp);
         put_hex_number(body, bits.data(), 16);
@@ -309,11 +184,90 @@ void format_masked(std::string& out, const Attr& a, const Attr* m, size_t whole_
       f.mac("tll", 22);
       chomp(body);
       break;
-    default:  // by the key alone (see the header)
-      format_attr_unmasked(out, a, whole_len);
-      return;
+    case OVS_KEY_ATTR_MPLS: {
+      // format_mpls(): every label stack entry's fields, each with its
+      // mask unless the whole attribute is exact.
+      if (a.len == 0 || a.len % 4) {
+        body += "(bad key length ";
+        put_dec(body, a.len);
+        body += ')';
+        break;
+      }
+      if (!exact && m->len != a.len) {
+        body += "(key length ";
+        put_dec(body, a.len);
+        body += " != mask length ";
+        put_dec(body, m->len);
+        body += ')';
+        break;
+      }
+      for (size_t i = 0; i < a.len; i += 4) {
+        uint32_t lse = rd_be32(a.payload + i);
+        if (exact) {
+          put_field_dec(body, "label", lse >> 12);
+          put_field_dec(body, "tc", (lse >> 9) & 7);
+          put_field_dec(body, "ttl", lse & 0xff);
+          put_field_dec(body, "bos", (lse >> 8) & 1);
+          continue;
+        }
+        uint32_t lm = rd_be32(mp + i);
+        char text[96];
+        std::snprintf(text, sizeof text, "label=%u/0x%x,tc=%u/%x,ttl=%u/0x%x,bos=%u/%x,",
+                      lse >> 12, lm >> 12, (lse >> 9) & 7, (lm >> 9) & 7, lse & 0xff,
+                      lm & 0xff, (lse >> 8) & 1, (lm >> 8) & 1);
+        body += text;
+      }
+      chomp(body);
+      break;
+    }
+    case OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV4: {
+      using S = ovs_key_ct_tuple_ipv4;
+      f.ipv4("src", offsetof(S, ipv4_src));
+      f.ipv4("dst", offsetof(S, ipv4_dst));
+      f.u8("proto", offsetof(S, ipv4_proto));
+      f.be16("tp_src", offsetof(S, src_port));
+      f.be16("tp_dst", offsetof(S, dst_port));
+      chomp(body);
+      break;
+    }
+    case OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV6: {  // other names for the ports
+      using S = ovs_key_ct_tuple_ipv6;
+      f.ipv6("src", offsetof(S, ipv6_src));
+      f.ipv6("dst", offsetof(S, ipv6_dst));
+      f.u8("proto", offsetof(S, ipv6_proto));
+      f.be16("src_port", offsetof(S, src_port));
+      f.be16("dst_port", offsetof(S, dst_port));
+      chomp(body);
+      break;
+    }
+    case OVS_KEY_ATTR_TUNNEL:
+      format_tunnel_masked(body, a, m, unmasked_exact);
+      break;
+    case OVS_KEY_ATTR_NSH:
+      format_nsh_masked(body, a, m);
+      break;
+    case OVS_KEY_ATTR_ND_EXTENSIONS:
+      // The reserved word always, whatever its mask; then the type.
+      body += "nd_reserved=0x";
+      put_hex(body, rd_be32(a.payload));
+      body += ',';
+      f.u8("nd_options_type", 4);
+      chomp(body);
+      break;
+    default:  // unspec, tunnel_info, and types OVS does not know: bytes
+      put_spaced_hex(body, a.payload, a.len);
+      if (!exact) {
+        body += '/';
+        put_spaced_hex(body, mp, m->len);
+      }
+      break;
   }
-  out += attr_name(a.type);
+  if (const char* name = attr_name(a.type)) {
+    out += name;
+  } else {
+    out += "key";
+    put_dec(out, a.type);
+  }
   out += '(';
   out += body;
   out += ')';
@@ -322,39 +276,44 @@ void format_masked(std::string& out, const Attr& a, const Attr* m, size_t whole_
 // odp_flow_format()'s loop over one list (the key's, or encap's).
 void format_list(std::string& out, const uint8_t* key, size_t key_copied, size_t key_len,
                  const uint8_t* mask, size_t mask_copied, size_t mask_len, size_t base,
-                 size_t whole_len) {
+                 size_t whole_len, bool unmasked_exact) {
   bool first = true, has_ethertype = false, has_packet_type = false;
   auto separate = [&] {
     if (!first) out += ',';
     first = false;
   };
+  if (mask_len == 0) mask = nullptr;  // as OVS: no mask, every attribute exact
+  std::string out_of_place;  // a wrong-sized attribute's text
   WalkResult r = walk_attrs(key, key_copied, key_len, base, [&](const Attr& a) {
     int expected = expected_len(a.type);
-    if (attr_name(a.type) == nullptr ||
-        (expected >= 0 && a.len != static_cast<size_t>(expected))) {
-      separate();  // unknown or of the wrong size: as the key prints it
-      format_attr_unmasked(out, a, whole_len);
+    bool known = attr_name(a.type) != nullptr;
+    std::optional<Attr> m;
+    if (mask) m = find_attr(mask, mask_copied, a.type);
+    if (known && !lengths_ok(out_of_place, a, m ? &*m : nullptr, expected)) {
+      separate();  // a key or mask of the wrong size: both as bytes
+      out += out_of_place;
+      out_of_place.clear();
+      chomp(out);
       return;
     }
     if (a.type == OVS_KEY_ATTR_ETHERTYPE) has_ethertype = true;
     if (a.type == OVS_KEY_ATTR_PACKET_TYPE) has_packet_type = true;
-    std::optional<Attr> m;
-    if (mask) m = find_attr(mask, mask_copied, mask_len, a.type);
-    if (m && m->len != a.len) m.reset();  // a mask of another size: none
-    bool wildcard = !mask ? false : m ? mask_is(*m, 0) : true;
     bool nested = expected == kLenNested;
+    bool wildcard = !mask ? false : m ? known && mask_is(*m, 0) : true;
     if (!wildcard || nested) {
       std::vector<uint8_t> zeros;
-      Attr all_wildcard = a;
-      if (mask && !m) {  // no mask attribute: every bit wildcarded
-        zeros.assign(a.len, 0);
-        all_wildcard.payload = zeros.data();
-        m = all_wildcard;
+      if (mask && !m) {  // no mask attribute: every bit wildcarded; OVS
+        // makes an empty list for a nested one (and so prints encap(...)
+        // whole, and nsh(...) as exact).
+        zeros.assign(nested ? 0 : a.len, 0);
+        m = Attr{a.type, zeros.data(), zeros.size(), a.at};
       }
       separate();
-      format_masked(out, a, m ? &*m : nullptr, whole_len);
+      format_masked(out, a, m ? &*m : nullptr, whole_len, unmasked_exact);
     } else if (a.type == OVS_KEY_ATTR_ETHERNET && !has_packet_type) {
-      separate();  // the packet is Ethernet, however wildcarded
+      // The packet is Ethernet, however wildcarded.  OVS does not count
+      // eth() as printed: when it comes first, no comma follows it.
+      if (!first) out += ',';
       out += "eth()";
     } else if (a.type == OVS_KEY_ATTR_PACKET_TYPE) {
       has_packet_type = false;  // a wildcarded packet type does not count
@@ -362,7 +321,7 @@ void format_list(std::string& out, const uint8_t* key, size_t key_copied, size_t
   });
   put_walk_end(out, r, first, base, key_copied, key_len, whole_len);
   if (!has_ethertype && mask) {
-    if (std::optional<Attr> m = find_attr(mask, mask_copied, mask_len, OVS_KEY_ATTR_ETHERTYPE);
+    if (std::optional<Attr> m = find_attr(mask, mask_copied, OVS_KEY_ATTR_ETHERTYPE);
         m && m->len == 2) {
       char text[32];
       std::snprintf(text, sizeof text, ",eth_type(0/0x%04x)", rd_be16(m->payload));
@@ -382,7 +341,7 @@ void format_odp_flow(std::string& out, const uint8_t* key, size_t key_copied,
   }
   if (key_copied > key_len) key_copied = key_len;
   if (mask_copied > mask_len) mask_copied = mask_len;
-  format_list(out, key, key_copied, key_len, mask, mask_copied, mask_len, 0, key_len);
+  format_list(out, key, key_copied, key_len, mask, mask_copied, mask_len, 0, key_len, true);
 }
 
 }  // namespace ovsq::runtime

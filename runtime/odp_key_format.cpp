@@ -364,10 +364,6 @@ void put_walk_end(std::string& out, const WalkResult& r, bool first, size_t base
   put_malformed(out, r, first);
 }
 
-void format_attr_unmasked(std::string& out, const Attr& a, size_t key_len) {
-  format_attr(out, a, key_len);
-}
-
 }  // namespace odp_detail
 
 void format_odp_key(std::string& out, const uint8_t* data, size_t copied,

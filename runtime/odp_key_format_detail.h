@@ -123,8 +123,31 @@ const char* frag_name(uint8_t frag);
 // broken header (no comma when `first`: nothing was printed).
 void put_walk_end(std::string& out, const WalkResult& r, bool first, size_t base,
                   size_t copied, size_t len, size_t key_len);
-// "name(...)" of one attribute as format_odp_key prints it.
-void format_attr_unmasked(std::string& out, const Attr& a, size_t key_len);
+
+// The tunnel attribute's tables (odp_key_format_nested.cpp).  OVS's
+// userspace datapath numbers its GTP-U options attribute 16 (its
+// OVS_TUNNEL_KEY_ATTR_GTPU_OPTS, after ERSPAN_OPTS), where the kernel has
+// OVS_TUNNEL_KEY_ATTR_IPV4_INFO_BRIDGE; ovs-vswitchd's keys follow OVS
+// (`ovstest test-odp` puts gtpu(...) in attribute 16).  OVS knows no
+// tunnel attribute past it.
+constexpr uint16_t kTunGtpuOpts = 16;
+constexpr uint16_t kTunAttrMax = 16;
+// OVS's VXLAN extension numbers: GBP = 1, GPE = 8 (its OVS_VXLAN_EXT_MAX).
+constexpr uint16_t kVxlanGbp = 1;
+constexpr uint16_t kVxlanExtMax = 8;
+// OVS's tunnel flag bits (FLOW_TNL_F_*), FLOW_TNL_F_MASK their union.
+constexpr uint32_t kTnlOam = 1 << 0;
+constexpr uint32_t kTnlDontFragment = 1 << 1;
+constexpr uint32_t kTnlCsum = 1 << 2;
+constexpr uint32_t kTnlKey = 1 << 3;
+constexpr uint32_t kTnlFlagsMask = (1 << 4) - 1;
+// struct erspan_metadata's size (a host-order int version, then the
+// version's fields).
+constexpr size_t kErspanMetadataSize = 12;
+// flow_tun_flag_to_string().
+const char* tun_flag_name(uint32_t bit);
+// ovs_tun_key_attr_lens: 0 for the flag attributes and for PAD.
+int tun_expected_len(uint16_t type);
 
 // The nested and conntrack attributes (odp_key_format_nested.cpp); each
 // appends the text between the attribute's parentheses.

@@ -9,53 +9,8 @@
 #include "runtime/odp_key_format_detail.h"
 
 namespace ovsq::runtime::odp_detail {
+static_assert(kVxlanGbp == OVS_VXLAN_EXT_GBP);
 namespace {
-
-// OVS's userspace datapath numbers its GTP-U options attribute 17, where
-// the kernel has OVS_TUNNEL_KEY_ATTR_IPV4_INFO_BRIDGE; ovs-vswitchd's keys
-// follow OVS.  OVS knows no tunnel attribute past it.
-constexpr uint16_t kTunGtpuOpts = 17;
-constexpr uint16_t kTunAttrMax = 17;
-// OVS's VXLAN extension numbers: GBP = 1, GPE = 8 (its OVS_VXLAN_EXT_MAX).
-constexpr uint16_t kVxlanGbp = OVS_VXLAN_EXT_GBP;
-constexpr uint16_t kVxlanExtMax = 8;
-
-// OVS's tunnel flag bits (FLOW_TNL_F_*) as flow_tun_flag_to_string() names
-// them.
-constexpr uint32_t kTnlOam = 1 << 0;
-constexpr uint32_t kTnlDontFragment = 1 << 1;
-constexpr uint32_t kTnlCsum = 1 << 2;
-constexpr uint32_t kTnlKey = 1 << 3;
-
-const char* tun_flag_name(uint32_t bit) {
-  switch (bit) {
-    case kTnlDontFragment: return "df";
-    case kTnlCsum: return "csum";
-    case kTnlKey: return "key";
-    case kTnlOam: return "oam";
-    default: return nullptr;
-  }
-}
-
-// ovs_tun_key_attr_lens: 0 for the flag attributes and for PAD.
-int tun_expected_len(uint16_t type) {
-  switch (type) {
-    case OVS_TUNNEL_KEY_ATTR_ID: return 8;
-    case OVS_TUNNEL_KEY_ATTR_IPV4_SRC:
-    case OVS_TUNNEL_KEY_ATTR_IPV4_DST: return 4;
-    case OVS_TUNNEL_KEY_ATTR_TOS:
-    case OVS_TUNNEL_KEY_ATTR_TTL: return 1;
-    case OVS_TUNNEL_KEY_ATTR_TP_SRC:
-    case OVS_TUNNEL_KEY_ATTR_TP_DST: return 2;
-    case OVS_TUNNEL_KEY_ATTR_IPV6_SRC:
-    case OVS_TUNNEL_KEY_ATTR_IPV6_DST: return 16;
-    case OVS_TUNNEL_KEY_ATTR_GENEVE_OPTS:
-    case OVS_TUNNEL_KEY_ATTR_ERSPAN_OPTS:
-    case kTunGtpuOpts: return kLenVariable;
-    case OVS_TUNNEL_KEY_ATTR_VXLAN_OPTS: return kLenNested;
-    default: return 0;
-  }
-}
 
 // Whether the attribute has the size its table expects; if not, prints
 // it as OVS's check_attr_len() does, with a comma.
@@ -127,7 +82,6 @@ void format_geneve(std::string& out, const Attr& a) {
 // direction and the low hardware id bits in bits 3 and 4-7 of its last
 // byte; OVS prints only those four hwid bits).
 void format_erspan(std::string& out, const Attr& a) {
-  constexpr size_t kErspanMetadataSize = 12;
   if (a.len != kErspanMetadataSize) {
     put_spaced_hex(out, a.payload, a.len);
     return;
@@ -157,6 +111,35 @@ void format_gtpu(std::string& out, const Attr& a) {
 }
 
 }  // namespace
+
+const char* tun_flag_name(uint32_t bit) {
+  switch (bit) {
+    case kTnlDontFragment: return "df";
+    case kTnlCsum: return "csum";
+    case kTnlKey: return "key";
+    case kTnlOam: return "oam";
+    default: return nullptr;
+  }
+}
+
+int tun_expected_len(uint16_t type) {
+  switch (type) {
+    case OVS_TUNNEL_KEY_ATTR_ID: return 8;
+    case OVS_TUNNEL_KEY_ATTR_IPV4_SRC:
+    case OVS_TUNNEL_KEY_ATTR_IPV4_DST: return 4;
+    case OVS_TUNNEL_KEY_ATTR_TOS:
+    case OVS_TUNNEL_KEY_ATTR_TTL: return 1;
+    case OVS_TUNNEL_KEY_ATTR_TP_SRC:
+    case OVS_TUNNEL_KEY_ATTR_TP_DST: return 2;
+    case OVS_TUNNEL_KEY_ATTR_IPV6_SRC:
+    case OVS_TUNNEL_KEY_ATTR_IPV6_DST: return 16;
+    case OVS_TUNNEL_KEY_ATTR_GENEVE_OPTS:
+    case OVS_TUNNEL_KEY_ATTR_ERSPAN_OPTS:
+    case kTunGtpuOpts: return kLenVariable;
+    case OVS_TUNNEL_KEY_ATTR_VXLAN_OPTS: return kLenNested;
+    default: return 0;
+  }
+}
 
 void format_tunnel(std::string& out, const Attr& tun) {
   uint32_t flags = 0;

@@ -122,7 +122,7 @@ const std::set<std::string> kPrintedOnly = {
     "nsh",           "nsh.flags",       "nsh.mdtype",             "nsh.np",
     "nsh.si",        "nsh.spi",         "nsh.ttl",                "packet_type",
     "packet_type.id", "packet_type.ns", "tunnel.erspan",          "tunnel.flags",
-    "tunnel.geneve", "tunnel.vxlan",    "vlan.cfi",
+    "tunnel.geneve", "tunnel.gtpu",     "tunnel.vxlan",           "vlan.cfi",
 };
 
 TEST(OdpFieldCoverage, EveryPrintedFieldIsFilterable) {
