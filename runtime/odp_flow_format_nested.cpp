@@ -67,28 +67,11 @@ void format_geneve_masked(std::string& out, const Attr& a, const Attr* m) {
     put_dec(out, m->len);
     return;
   }
-  const uint8_t* opt = a.payload;
-  const uint8_t* mask = m ? m->payload : nullptr;
-  size_t left = a.len;
-  while (left > 0) {
-    if (left < 4) {
-      out += "opt len ";
-      put_dec(out, left);
-      out += " less than minimum 4";
-      return;
-    }
-    uint8_t data_len = static_cast<uint8_t>((opt[3] & 0x1f) * 4);
-    size_t opt_len = 4 + data_len;
-    if (opt_len > left) {
-      out += "opt len ";
-      put_dec(out, opt_len);
-      out += " greater than remaining ";
-      put_dec(out, left);
-      return;
-    }
+  walk_geneve_options(out, a, [&](const uint8_t* opt, size_t data_len, size_t at) {
+    const uint8_t* mask = m ? m->payload + at : nullptr;
     // The header as a key and mask the Field helpers read: be16 class,
     // u8 type, u8 length in bytes (its mask 0xff when all 5 bits are).
-    uint8_t key[4] = {opt[0], opt[1], opt[2], data_len};
+    uint8_t key[4] = {opt[0], opt[1], opt[2], static_cast<uint8_t>(data_len)};
     uint8_t bits[4] = {};
     if (mask) {
       uint8_t len_mask = mask[3] & 0x1f;
@@ -112,10 +95,7 @@ void format_geneve_masked(std::string& out, const Attr& a, const Attr* m) {
       chomp(out);
     }
     out += '}';
-    opt += opt_len;
-    if (mask) mask += opt_len;
-    left -= opt_len;
-  }
+  });
 }
 
 // format_odp_tun_erspan_opt() under the mask: the version's low byte, then

@@ -151,6 +151,34 @@ int tun_expected_len(uint16_t type);
 
 // The nested and conntrack attributes (odp_key_format_nested.cpp); each
 // appends the text between the attribute's parentheses.
+// format_geneve_opts()'s walk over a tunnel's Geneve options: calls
+// `option(opt, data_len, offset)` for each whole option (its 4-byte header
+// at `opt`, `data_len` bytes of data after it, `offset` into the
+// attribute), or writes OVS's words for a malformed list and stops.
+template <typename Option>
+void walk_geneve_options(std::string& out, const Attr& a, Option&& option) {
+  for (size_t offset = 0; offset < a.len;) {
+    const uint8_t* opt = a.payload + offset;
+    size_t left = a.len - offset;
+    if (left < 4) {
+      out += "opt len ";
+      put_dec(out, left);
+      out += " less than minimum 4";
+      return;
+    }
+    size_t data_len = (opt[3] & 0x1f) * 4u;
+    if (4 + data_len > left) {
+      out += "opt len ";
+      put_dec(out, 4 + data_len);
+      out += " greater than remaining ";
+      put_dec(out, left);
+      return;
+    }
+    option(opt, data_len, offset);
+    offset += 4 + data_len;
+  }
+}
+
 void format_tunnel(std::string& out, const Attr& a);
 void format_nsh(std::string& out, const Attr& a);
 void format_ct_label(std::string& out, const Attr& a);

@@ -45,24 +45,7 @@ void format_vxlan(std::string& out, const Attr& vx) {
 
 // format_geneve_opts(): "{class=0x102,type=0x80,len=4,0xa}" per option.
 void format_geneve(std::string& out, const Attr& a) {
-  const uint8_t* opt = a.payload;
-  size_t left = a.len;
-  while (left > 0) {
-    if (left < 4) {
-      out += "opt len ";
-      put_dec(out, left);
-      out += " less than minimum 4";
-      return;
-    }
-    size_t data_len = (opt[3] & 0x1f) * 4u;
-    size_t opt_len = 4 + data_len;
-    if (opt_len > left) {
-      out += "opt len ";
-      put_dec(out, opt_len);
-      out += " greater than remaining ";
-      put_dec(out, left);
-      return;
-    }
+  walk_geneve_options(out, a, [&](const uint8_t* opt, size_t data_len, size_t) {
     out += '{';
     put_field_alt_hex(out, "class", rd_be16(opt));
     put_field_alt_hex(out, "type", opt[2]);
@@ -72,9 +55,7 @@ void format_geneve(std::string& out, const Attr& a) {
     else
       chomp(out);
     out += '}';
-    opt += opt_len;
-    left -= opt_len;
-  }
+  });
 }
 
 // format_odp_tun_erspan_opt(): struct erspan_metadata is a host-order int

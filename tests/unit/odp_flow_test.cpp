@@ -300,6 +300,18 @@ TEST(OdpFlow, TunnelGeneveOptions) {
   EXPECT_EQ(flow(key1, short_mask), "tunnel(geneve(value len 8 different from mask len 4))");
 }
 
+// Under a mask too, Geneve options cut short print OVS's words for them.
+TEST(OdpFlow, TunnelGeneveCutShort) {
+  const uint8_t opts[] = {0xff, 0xff, 0x01, 0x00, 0x01, 0x02};
+  const uint8_t opts_mask[] = {0xff, 0xff, 0xff, 0x1f, 0xff, 0xff};
+  Key key, mask;
+  key.nest(OVS_KEY_ATTR_TUNNEL, Key().raw(OVS_TUNNEL_KEY_ATTR_GENEVE_OPTS, opts, sizeof opts));
+  mask.nest(OVS_KEY_ATTR_TUNNEL,
+            Key().raw(OVS_TUNNEL_KEY_ATTR_GENEVE_OPTS, opts_mask, sizeof opts_mask));
+  EXPECT_EQ(flow(key, mask),
+            "tunnel(geneve({class=0xffff,type=0x1,len=0}opt len 2 less than minimum 4))");
+}
+
 TEST(OdpFlow, TunnelIpv6Vxlan) {
   // tunnel(tun_id=0x2a,ipv6_src=2001:db8::1,ipv6_dst=2001:db8::2/ffff:ffff::,
   // tos=0x3/0xfc,ttl=64,tp_src=49152/0xff00,tp_dst=4789,

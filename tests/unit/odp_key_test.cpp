@@ -422,6 +422,23 @@ TEST(OdpKeyFormat, TunnelIpv6Geneve) {
                     "{class=0xffff,type=0x1,len=0}),flags(csum|key))");
 }
 
+// Geneve options cut short print OVS's own words for them
+// (format_geneve_opts()), after the whole options before.
+TEST(OdpKeyFormat, TunnelGeneveCutShort) {
+  auto geneve = [](std::vector<uint8_t> opts) {
+    Key tun, k;
+    tun.raw(OVS_TUNNEL_KEY_ATTR_GENEVE_OPTS, opts.data(), opts.size());
+    k.nest(OVS_KEY_ATTR_TUNNEL, tun);
+    return odp(k);
+  };
+  EXPECT_EQ(geneve({0x01, 0x02, 0x80}),
+            "tunnel(geneve(opt len 3 less than minimum 4),flags(0))");
+  EXPECT_EQ(geneve({0x01, 0x02, 0x80, 0x01, 0, 0}),
+            "tunnel(geneve(opt len 8 greater than remaining 6),flags(0))");
+  EXPECT_EQ(geneve({0xff, 0xff, 0x01, 0x00, 0x01, 0x02}),
+            "tunnel(geneve({class=0xffff,type=0x1,len=0}opt len 2 less than minimum 4),flags(0))");
+}
+
 TEST(OdpKeyFormat, TunnelVxlanErspanAndOddAttributes) {
   uint32_t dst;
   set_ipv4(&dst, "10.1.1.2");
