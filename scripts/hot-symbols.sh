@@ -42,7 +42,9 @@ for cache in cold warm; do
     profile --binary "$sim" --emit=obj -o "$scratch/q.o" "$example"
   done
   real=$(tests/real-ovs/build-ovs.sh --dir)/bin/ovs-vswitchd
-  [ -x "$real" ] && profile --binary "$real" --emit=obj -o "$scratch/q.o" -e "$headline"
+  if [ -x "$real" ]; then
+    profile --binary "$real" --emit=obj -o "$scratch/q.o" -e "$headline"
+  fi
 done
 
 mkfifo "$scratch/sim.in"
